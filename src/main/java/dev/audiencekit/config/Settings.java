@@ -1,0 +1,511 @@
+package dev.audiencekit.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The effective configuration of one filter instance: every init-param of the README's table, parsed
+ * and validated once, then frozen.
+ *
+ * <p>A value is looked up as the system property {@code audiencekit.<name>}, then the environment
+ * variable {@code AUDIENCEKIT_<NAME>} (upper case, {@code .} as {@code _}), then the init-param; the
+ * first that is present wins, so secrets can stay out of the WAR. An unknown init-param name, or any
+ * value that cannot be used, is an {@link InvalidSettingException} naming the parameter.
+ */
+public final class Settings {
+
+  // ---- parameter names and defaults (the README's table is checked against these by a test) ----
+  public static final String WRITE_KEY = "writeKey";
+  public static final String ENDPOINT = "endpoint";
+  public static final String DEFAULT_ENDPOINT = "https://cdp.customer.io/v1";
+  public static final String SINK = "sink";
+  public static final String COOKIE_DOMAIN = "cookie.domain";
+  public static final String COOKIE_MAX_AGE_DAYS = "cookie.maxAgeDays";
+  public static final int DEFAULT_COOKIE_MAX_AGE_DAYS = 365;
+  public static final String COOKIE_SAME_SITE = "cookie.sameSite";
+  public static final String COOKIE_SECURE = "cookie.secure";
+  public static final String COOKIE_FORMAT = "cookie.format";
+  public static final String BACKUP_COOKIE = "backupCookie";
+  public static final String DEFAULT_BACKUP_COOKIE = "ak_anonymous_id";
+  public static final String BACKUP_COOKIE_MAX_AGE_DAYS = "backupCookie.maxAgeDays";
+  public static final int DEFAULT_BACKUP_COOKIE_MAX_AGE_DAYS = 400;
+  public static final String PERSIST = "persist";
+  public static final String STORE = "store";
+  public static final String STORE_USER = "store.user";
+  public static final String STORE_PASSWORD = "store.password";
+  public static final String STORE_TTL_DAYS = "store.ttlDays";
+  public static final int DEFAULT_STORE_TTL_DAYS = 400;
+  public static final String STORE_MAX_ENTRIES = "store.maxEntries";
+  public static final int DEFAULT_STORE_MAX_ENTRIES = 1_000_000;
+  public static final String STORE_TIMEOUT_MS = "store.timeoutMs";
+  public static final int DEFAULT_STORE_TIMEOUT_MS = 50;
+  public static final String FINGERPRINT = "fingerprint";
+  public static final String FINGERPRINT_SECRET = "fingerprint.secret";
+  public static final String FINGERPRINT_SIGNALS = "fingerprint.signals";
+  public static final String DEFAULT_FINGERPRINT_SIGNALS = "ip,user-agent,accept-language";
+  public static final String FINGERPRINT_IPV4_PREFIX = "fingerprint.ipv4Prefix";
+  public static final int DEFAULT_FINGERPRINT_IPV4_PREFIX = 24;
+  public static final String FINGERPRINT_IPV6_PREFIX = "fingerprint.ipv6Prefix";
+  public static final int DEFAULT_FINGERPRINT_IPV6_PREFIX = 48;
+  public static final String TRUSTED_PROXIES = "trustedProxies";
+  public static final String DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1";
+  public static final String PRIVACY_GPC = "privacy.gpc";
+  public static final String IP = "ip";
+  public static final String BOTS = "bots";
+  public static final String BOTS_PATTERNS = "bots.patterns";
+  public static final String EXCLUDE = "exclude";
+  public static final String QUEUE_CAPACITY = "queue.capacity";
+  public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+  public static final String FLUSH_AT = "flushAt";
+  public static final int DEFAULT_FLUSH_AT = 100;
+  public static final String FLUSH_INTERVAL_MS = "flushIntervalMs";
+  public static final int DEFAULT_FLUSH_INTERVAL_MS = 5_000;
+  public static final String HTTP_TIMEOUT_MS = "http.timeoutMs";
+  public static final int DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+  public static final String RETRY_MAX_BACKOFF_MS = "retry.maxBackoffMs";
+  public static final int DEFAULT_RETRY_MAX_BACKOFF_MS = 60_000;
+  public static final String SPOOL_DIR = "spool.dir";
+  public static final String SPOOL_MAX_BYTES = "spool.maxBytes";
+  public static final long DEFAULT_SPOOL_MAX_BYTES = 268_435_456L;
+  public static final String SHUTDOWN_TIMEOUT_MS = "shutdownTimeoutMs";
+  public static final int DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /** Every accepted init-param name, in the README's order. */
+  public static final List<String> NAMES = List.of(
+      WRITE_KEY, ENDPOINT, SINK, COOKIE_DOMAIN, COOKIE_MAX_AGE_DAYS, COOKIE_SAME_SITE, COOKIE_SECURE,
+      COOKIE_FORMAT, BACKUP_COOKIE, BACKUP_COOKIE_MAX_AGE_DAYS, PERSIST, STORE, STORE_USER,
+      STORE_PASSWORD, STORE_TTL_DAYS, STORE_MAX_ENTRIES, STORE_TIMEOUT_MS, FINGERPRINT,
+      FINGERPRINT_SECRET, FINGERPRINT_SIGNALS, FINGERPRINT_IPV4_PREFIX, FINGERPRINT_IPV6_PREFIX,
+      TRUSTED_PROXIES, PRIVACY_GPC, IP, BOTS, BOTS_PATTERNS, EXCLUDE, QUEUE_CAPACITY, FLUSH_AT,
+      FLUSH_INTERVAL_MS, HTTP_TIMEOUT_MS, RETRY_MAX_BACKOFF_MS, SPOOL_DIR, SPOOL_MAX_BYTES,
+      SHUTDOWN_TIMEOUT_MS);
+
+  private static final Set<String> SECRETS = Set.of(WRITE_KEY, STORE_PASSWORD, FINGERPRINT_SECRET);
+  private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+  private static final Set<String> SIGNALS =
+      Set.of("ip", "user-agent", "accept-language", "accept", "accept-encoding", "sec-ch-ua",
+          "sec-ch-ua-mobile", "sec-ch-ua-platform");
+
+  public enum SameSite { LAX("Lax"), STRICT("Strict"), NONE("None");
+    private final String attribute;
+    SameSite(String attribute) { this.attribute = attribute; }
+    /** The attribute value as written in {@code Set-Cookie}. */
+    public String attribute() { return attribute; }
+  }
+
+  public enum Secure { AUTO, TRUE, FALSE }
+
+  public enum CookieFormat { NEXT, CLASSIC }
+
+  public enum PrivacyMode { NO_FINGERPRINT, NO_TRACKING, IGNORE }
+
+  public enum IpMode { COLLECT, TRUNCATE, OMIT }
+
+  // ---- the values ----
+  private final Map<String, String> effective;
+  private final String writeKey;
+  private final URI endpoint;
+  private final List<String> sinks;
+  private final String cookieDomain;
+  private final int cookieMaxAgeDays;
+  private final SameSite cookieSameSite;
+  private final Secure cookieSecure;
+  private final CookieFormat cookieFormat;
+  private final String backupCookie;
+  private final int backupCookieMaxAgeDays;
+  private final boolean persist;
+  private final String store;
+  private final String storeUser;
+  private final String storePassword;
+  private final int storeTtlDays;
+  private final int storeMaxEntries;
+  private final int storeTimeoutMs;
+  private final boolean fingerprint;
+  private final String fingerprintSecret;
+  private final List<String> fingerprintSignals;
+  private final int fingerprintIpv4Prefix;
+  private final int fingerprintIpv6Prefix;
+  private final List<Cidr> trustedProxies;
+  private final PrivacyMode privacyGpc;
+  private final IpMode ip;
+  private final boolean skipBots;
+  private final List<String> botsPatterns;
+  private final List<String> exclude;
+  private final int queueCapacity;
+  private final int flushAt;
+  private final int flushIntervalMs;
+  private final int httpTimeoutMs;
+  private final int retryMaxBackoffMs;
+  private final String spoolDir;
+  private final long spoolMaxBytes;
+  private final int shutdownTimeoutMs;
+
+  /**
+   * Parses a configuration.
+   *
+   * @param initParamNames the init-param names given in web.xml or {@code register(...)}
+   * @param initParams     their values
+   * @param systemProperty lookup of system properties ({@code System::getProperty} in production)
+   * @param environment    lookup of environment variables ({@code System::getenv} in production)
+   * @throws InvalidSettingException naming the first parameter that cannot be used
+   */
+  public static Settings parse(Iterable<String> initParamNames, Function<String, String> initParams,
+      Function<String, String> systemProperty, Function<String, String> environment) {
+    for (String name : initParamNames) {
+      if (!NAMES.contains(name)) {
+        throw new InvalidSettingException(name, "is not a known parameter; known parameters are "
+            + String.join(", ", NAMES));
+      }
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String name : NAMES) {
+      String value = systemProperty.apply("audiencekit." + name);
+      if (value == null) {
+        value = environment.apply(environmentName(name));
+      }
+      if (value == null) {
+        value = initParams.apply(name);
+      }
+      if (value != null) {
+        values.put(name, value.trim());
+      }
+    }
+    return new Settings(values);
+  }
+
+  /** Parses a plain map of parameters, with no overrides (tests, programmatic use). */
+  public static Settings of(Map<String, String> params) {
+    return parse(params.keySet(), params::get, name -> null, name -> null);
+  }
+
+  /** {@code cookie.maxAgeDays} → {@code AUDIENCEKIT_COOKIE_MAXAGEDAYS}. */
+  public static String environmentName(String parameter) {
+    return "AUDIENCEKIT_" + parameter.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  private Settings(Map<String, String> values) {
+    this.effective = Collections.unmodifiableMap(values);
+    Reader r = new Reader(values);
+    writeKey = r.text(WRITE_KEY, null);
+    endpoint = r.url(ENDPOINT, DEFAULT_ENDPOINT);
+    sinks = r.list(SINK, writeKey != null ? "http" : "log");
+    if (sinks.isEmpty()) {
+      throw new InvalidSettingException(SINK, values.get(SINK),
+          "names no sink; use http, log, jsonl:<file>, memory, none or a class name");
+    }
+    for (String sink : sinks) {
+      validateSink(sink);
+    }
+    cookieDomain = r.domain(COOKIE_DOMAIN);
+    cookieMaxAgeDays = r.integer(COOKIE_MAX_AGE_DAYS, DEFAULT_COOKIE_MAX_AGE_DAYS, 0, 400 * 10, "days");
+    cookieSameSite = r.choice(COOKIE_SAME_SITE, SameSite.LAX, SameSite.class);
+    cookieSecure = r.choice(COOKIE_SECURE, Secure.AUTO, Secure.class);
+    cookieFormat = r.choice(COOKIE_FORMAT, CookieFormat.NEXT, CookieFormat.class);
+    String backup = values.getOrDefault(BACKUP_COOKIE, DEFAULT_BACKUP_COOKIE);
+    if (!backup.isEmpty() && !COOKIE_NAME.matcher(backup).matches()) {
+      throw new InvalidSettingException(BACKUP_COOKIE, backup,
+          "is not a cookie name (RFC 6265 token characters only; empty disables the backup cookie)");
+    }
+    if (backup.startsWith("ajs_")) {
+      throw new InvalidSettingException(BACKUP_COOKIE, backup,
+          "would collide with the analytics.js cookies; choose a name that does not start with ajs_");
+    }
+    backupCookie = backup;
+    backupCookieMaxAgeDays =
+        r.integer(BACKUP_COOKIE_MAX_AGE_DAYS, DEFAULT_BACKUP_COOKIE_MAX_AGE_DAYS, 0, 400 * 10, "days");
+    persist = r.bool(PERSIST, true);
+    store = r.text(STORE, "memory");
+    storeUser = r.text(STORE_USER, null);
+    storePassword = r.text(STORE_PASSWORD, null);
+    storeTtlDays = r.integer(STORE_TTL_DAYS, DEFAULT_STORE_TTL_DAYS, 1, 100_000, "days");
+    storeMaxEntries = r.integer(STORE_MAX_ENTRIES, DEFAULT_STORE_MAX_ENTRIES, 1, Integer.MAX_VALUE, "entries");
+    storeTimeoutMs = r.integer(STORE_TIMEOUT_MS, DEFAULT_STORE_TIMEOUT_MS, 1, 60_000, "milliseconds");
+    if (!store.equals("memory") && !store.startsWith("jdbc:") && !store.startsWith("jndi:")
+        && !isClassName(store)) {
+      throw new InvalidSettingException(STORE, store,
+          "is not accepted; use memory, a jdbc: URL, jndi:<name> or a class name implementing "
+              + "dev.audiencekit.store.IdentityStore");
+    }
+    fingerprint = r.onOff(FINGERPRINT, true);
+    fingerprintSecret = r.text(FINGERPRINT_SECRET, null);
+    if (fingerprintSecret != null && fingerprintSecret.length() < 16) {
+      throw new InvalidSettingException(FINGERPRINT_SECRET, "(masked, " + fingerprintSecret.length()
+          + " characters) is too short; use at least 16 random characters");
+    }
+    if (fingerprint && fingerprintSecret == null && !store.equals("memory")) {
+      throw new InvalidSettingException(FINGERPRINT_SECRET,
+          "is required when store is persistent (" + store + ") and fingerprint=on; set it (at least 16 "
+              + "random characters, e.g. through AUDIENCEKIT_FINGERPRINT_SECRET) or set fingerprint=off");
+    }
+    fingerprintSignals = r.list(FINGERPRINT_SIGNALS, DEFAULT_FINGERPRINT_SIGNALS);
+    for (String signal : fingerprintSignals) {
+      if (!SIGNALS.contains(signal.toLowerCase(Locale.ROOT))) {
+        throw new InvalidSettingException(FINGERPRINT_SIGNALS, signal,
+            "is not a known signal; known signals are " + String.join(", ", new java.util.TreeSet<>(SIGNALS)));
+      }
+    }
+    if (fingerprint && fingerprintSignals.isEmpty()) {
+      throw new InvalidSettingException(FINGERPRINT_SIGNALS, "",
+          "names no signal while fingerprint=on; name at least one or set fingerprint=off");
+    }
+    fingerprintIpv4Prefix = r.integer(FINGERPRINT_IPV4_PREFIX, DEFAULT_FINGERPRINT_IPV4_PREFIX, 0, 32, "bits");
+    fingerprintIpv6Prefix = r.integer(FINGERPRINT_IPV6_PREFIX, DEFAULT_FINGERPRINT_IPV6_PREFIX, 0, 128, "bits");
+    List<Cidr> proxies = new ArrayList<>();
+    for (String cidr : r.list(TRUSTED_PROXIES, DEFAULT_TRUSTED_PROXIES)) {
+      try {
+        proxies.add(Cidr.parse(cidr));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSettingException(TRUSTED_PROXIES, cidr,
+            "is not an IP address or CIDR block (e.g. 10.0.0.0/8, ::1)");
+      }
+    }
+    trustedProxies = List.copyOf(proxies);
+    privacyGpc = r.choice(PRIVACY_GPC, PrivacyMode.NO_FINGERPRINT, PrivacyMode.class);
+    ip = r.choice(IP, IpMode.COLLECT, IpMode.class);
+    String bots = r.text(BOTS, "skip");
+    if (!bots.equals("skip") && !bots.equals("allow")) {
+      throw new InvalidSettingException(BOTS, bots, "is not accepted; use skip or allow");
+    }
+    skipBots = bots.equals("skip");
+    botsPatterns = r.list(BOTS_PATTERNS, "");
+    exclude = r.list(EXCLUDE, "");
+    for (String pattern : exclude) {
+      if (!pattern.startsWith("/") && !pattern.startsWith("*.")) {
+        throw new InvalidSettingException(EXCLUDE, pattern,
+            "is not a path pattern; use /prefix/*, an exact /path or *.extension");
+      }
+    }
+    queueCapacity = r.integer(QUEUE_CAPACITY, DEFAULT_QUEUE_CAPACITY, 1, 10_000_000, "events");
+    flushAt = r.integer(FLUSH_AT, DEFAULT_FLUSH_AT, 1, 2500, "events (a batch holds at most 2500)");
+    flushIntervalMs = r.integer(FLUSH_INTERVAL_MS, DEFAULT_FLUSH_INTERVAL_MS, 1, 3_600_000, "milliseconds");
+    httpTimeoutMs = r.integer(HTTP_TIMEOUT_MS, DEFAULT_HTTP_TIMEOUT_MS, 1, 600_000, "milliseconds");
+    retryMaxBackoffMs = r.integer(RETRY_MAX_BACKOFF_MS, DEFAULT_RETRY_MAX_BACKOFF_MS, 100, 86_400_000, "milliseconds");
+    spoolDir = r.text(SPOOL_DIR, null);
+    spoolMaxBytes = r.longInteger(SPOOL_MAX_BYTES, DEFAULT_SPOOL_MAX_BYTES, 0, Long.MAX_VALUE, "bytes");
+    shutdownTimeoutMs = r.integer(SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, 0, 600_000, "milliseconds");
+  }
+
+  private static void validateSink(String sink) {
+    switch (sink) {
+      case "http", "log", "memory", "none" -> { }
+      default -> {
+        if (sink.startsWith("jsonl:")) {
+          if (sink.length() == "jsonl:".length()) {
+            throw new InvalidSettingException(SINK, sink, "names no file; use jsonl:<file>");
+          }
+        } else if (!isClassName(sink)) {
+          throw new InvalidSettingException(SINK, sink,
+              "is not accepted; use http, log, jsonl:<file>, memory, none or a class name implementing "
+                  + "dev.audiencekit.sink.EventSink");
+        }
+      }
+    }
+  }
+
+  private static boolean isClassName(String value) {
+    return value.matches("([\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*\\.)+"
+        + "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
+  }
+
+  /** The one-line start-up summary, secrets masked. */
+  public String summary() {
+    StringBuilder out = new StringBuilder();
+    for (String name : NAMES) {
+      String value = effective.get(name);
+      if (value == null) {
+        continue;
+      }
+      if (out.length() > 0) {
+        out.append(", ");
+      }
+      out.append(name).append('=').append(SECRETS.contains(name) ? mask(value) : value);
+    }
+    return "sinks=" + sinks + ", store=" + maskUrl(store) + (out.length() == 0 ? "" : ", given: " + out);
+  }
+
+  private static String mask(String secret) {
+    return secret.length() <= 4 ? "****" : secret.substring(0, 2) + "****";
+  }
+
+  private static String maskUrl(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+  }
+
+  // ---- accessors ----
+  public String writeKey() { return writeKey; }
+  public URI endpoint() { return endpoint; }
+  public List<String> sinks() { return sinks; }
+  /** {@code auto}, {@code none}, or an explicit domain (lower case, no leading dot). */
+  public String cookieDomain() { return cookieDomain; }
+  public int cookieMaxAgeDays() { return cookieMaxAgeDays; }
+  public SameSite cookieSameSite() { return cookieSameSite; }
+  /** The configured {@code cookie.secure}; {@code SameSite=None} always forces {@code TRUE}. */
+  public Secure cookieSecure() { return cookieSameSite == SameSite.NONE ? Secure.TRUE : cookieSecure; }
+  public CookieFormat cookieFormat() { return cookieFormat; }
+  /** The backup cookie's name, or {@code ""} when disabled. */
+  public String backupCookie() { return backupCookie; }
+  public int backupCookieMaxAgeDays() { return backupCookieMaxAgeDays; }
+  public boolean persist() { return persist; }
+  public String store() { return store; }
+  public String storeUser() { return storeUser; }
+  public String storePassword() { return storePassword; }
+  public int storeTtlDays() { return storeTtlDays; }
+  public int storeMaxEntries() { return storeMaxEntries; }
+  public int storeTimeoutMs() { return storeTimeoutMs; }
+  public boolean fingerprint() { return fingerprint; }
+  public String fingerprintSecret() { return fingerprintSecret; }
+  public List<String> fingerprintSignals() { return fingerprintSignals; }
+  public int fingerprintIpv4Prefix() { return fingerprintIpv4Prefix; }
+  public int fingerprintIpv6Prefix() { return fingerprintIpv6Prefix; }
+  public List<Cidr> trustedProxies() { return trustedProxies; }
+  public PrivacyMode privacyGpc() { return privacyGpc; }
+  public IpMode ip() { return ip; }
+  public boolean skipBots() { return skipBots; }
+  public List<String> botsPatterns() { return botsPatterns; }
+  public List<String> exclude() { return exclude; }
+  public int queueCapacity() { return queueCapacity; }
+  public int flushAt() { return flushAt; }
+  public int flushIntervalMs() { return flushIntervalMs; }
+  public int httpTimeoutMs() { return httpTimeoutMs; }
+  public int retryMaxBackoffMs() { return retryMaxBackoffMs; }
+  /** {@code null} for the default (the servlet temp dir), {@code none} when disabled, else a path. */
+  public String spoolDir() { return spoolDir; }
+  public long spoolMaxBytes() { return spoolMaxBytes; }
+  public int shutdownTimeoutMs() { return shutdownTimeoutMs; }
+
+  /** Reads typed values out of the effective map, throwing errors that name the parameter. */
+  private static final class Reader {
+    private final Map<String, String> values;
+
+    Reader(Map<String, String> values) {
+      this.values = values;
+    }
+
+    String text(String name, String fallback) {
+      String value = values.get(name);
+      return value == null || value.isEmpty() ? fallback : value;
+    }
+
+    List<String> list(String name, String fallback) {
+      String value = values.getOrDefault(name, fallback);
+      List<String> items = new ArrayList<>();
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          items.add(item.trim());
+        }
+      }
+      return List.copyOf(items);
+    }
+
+    int integer(String name, int fallback, int min, int max, String unit) {
+      long value = longInteger(name, fallback, min, max, unit);
+      return (int) value;
+    }
+
+    long longInteger(String name, long fallback, long min, long max, String unit) {
+      String value = values.get(name);
+      if (value == null) {
+        return fallback;
+      }
+      long parsed;
+      try {
+        parsed = Long.parseLong(value.replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new InvalidSettingException(name, value, "is not a whole number of " + unit + rangeText(min, max));
+      }
+      if (parsed < min || parsed > max) {
+        throw new InvalidSettingException(name, value, "is not a whole number of " + unit + rangeText(min, max));
+      }
+      return parsed;
+    }
+
+    private static String rangeText(long min, long max) {
+      return max >= Integer.MAX_VALUE ? " ≥ " + min : " from " + min + " to " + max;
+    }
+
+    boolean bool(String name, boolean fallback) {
+      String value = values.get(name);
+      if (value == null) {
+        return fallback;
+      }
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new InvalidSettingException(name, value, "is not accepted; use true or false");
+      };
+    }
+
+    boolean onOff(String name, boolean fallback) {
+      String value = values.get(name);
+      if (value == null) {
+        return fallback;
+      }
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "on" -> true;
+        case "off" -> false;
+        default -> throw new InvalidSettingException(name, value, "is not accepted; use on or off");
+      };
+    }
+
+    <E extends Enum<E>> E choice(String name, E fallback, Class<E> type) {
+      String value = values.get(name);
+      if (value == null) {
+        return fallback;
+      }
+      String wanted = value.replace('-', '_');
+      List<String> accepted = new ArrayList<>();
+      for (E constant : type.getEnumConstants()) {
+        String spelled = spelling(constant);
+        accepted.add(spelled);
+        if (constant.name().equalsIgnoreCase(wanted)) {
+          return constant;
+        }
+      }
+      throw new InvalidSettingException(name, value, "is not accepted; use " + String.join(", ", accepted));
+    }
+
+    private static String spelling(Enum<?> constant) {
+      if (constant instanceof SameSite sameSite) {
+        return sameSite.attribute();
+      }
+      return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    URI url(String name, String fallback) {
+      String value = values.getOrDefault(name, fallback);
+      try {
+        URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+        if (uri.getHost() == null
+            || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+          throw new URISyntaxException(value, "not absolute");
+        }
+        return uri;
+      } catch (URISyntaxException e) {
+        throw new InvalidSettingException(name, value,
+            "is not an absolute http or https URL such as https://cdp.customer.io/v1");
+      }
+    }
+
+    String domain(String name) {
+      String value = values.getOrDefault(name, "auto").toLowerCase(Locale.ROOT);
+      if (value.equals("auto") || value.equals("none")) {
+        return value;
+      }
+      String domain = value.startsWith(".") ? value.substring(1) : value;
+      if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+        throw new InvalidSettingException(name, values.get(name),
+            "is not accepted; use auto, none or a domain name such as example.com");
+      }
+      return domain;
+    }
+  }
+}

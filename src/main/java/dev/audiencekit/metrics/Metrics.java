@@ -1,0 +1,64 @@
+package dev.audiencekit.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The counters of one filter instance (SPEC §9). Incrementing never blocks and never throws; the JMX
+ * MBean and the demo's inspector read them.
+ */
+public final class Metrics {
+  public final LongAdder idsMinted = new LongAdder();
+  public final LongAdder restoredFromBackupCookie = new LongAdder();
+  public final LongAdder restoredFromFingerprint = new LongAdder();
+  public final LongAdder restoredFromLateChange = new LongAdder();
+  public final LongAdder coalesced = new LongAdder();
+  public final LongAdder restoresRefusedAmbiguous = new LongAdder();
+  public final LongAdder invalidCookies = new LongAdder();
+  public final LongAdder botsSkipped = new LongAdder();
+  public final LongAdder eventsAccepted = new LongAdder();
+  public final LongAdder eventsDiscarded = new LongAdder();
+  public final LongAdder eventsDelivered = new LongAdder();
+  public final LongAdder eventsRetried = new LongAdder();
+  public final LongAdder eventsSpooled = new LongAdder();
+  public final LongAdder eventsDeadLettered = new LongAdder();
+  public final LongAdder storeErrors = new LongAdder();
+  private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
+  private volatile LongSupplier queueDepth = () -> 0;
+  private volatile LongSupplier spoolBytes = () -> 0;
+
+  /** Counts one event dropped for {@code reason} (e.g. {@code too-large}, {@code spool-full}). */
+  public void dropped(String reason) {
+    dropped.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
+  /** Dropped events by reason, sorted by reason. */
+  public Map<String, Long> droppedByReason() {
+    Map<String, Long> out = new TreeMap<>();
+    dropped.forEach((reason, count) -> out.put(reason, count.sum()));
+    return out;
+  }
+
+  public long droppedTotal() {
+    return dropped.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  public void queueDepthGauge(LongSupplier gauge) {
+    this.queueDepth = gauge;
+  }
+
+  public void spoolBytesGauge(LongSupplier gauge) {
+    this.spoolBytes = gauge;
+  }
+
+  public long queueDepth() {
+    return queueDepth.getAsLong();
+  }
+
+  public long spoolBytes() {
+    return spoolBytes.getAsLong();
+  }
+}

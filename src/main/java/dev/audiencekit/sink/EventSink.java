@@ -1,0 +1,25 @@
+package dev.audiencekit.sink;
+
+import java.util.List;
+
+/**
+ * Where events go. The delivery thread hands a sink batches of events, each event the exact JSON text
+ * (one object, Segment spec) that a collector would receive in {@code /v1/batch}.
+ *
+ * <p>Called from delivery threads only, never from a request thread. Throwing from {@link #deliver}
+ * means the batch was not delivered: it is retried or spooled, never silently lost.
+ *
+ * <p>A class named in the {@code sink} init-param must implement this interface and have a public
+ * constructor taking {@code (dev.audiencekit.config.Settings)} or no arguments.
+ */
+public interface EventSink extends AutoCloseable {
+
+  /** Delivers {@code events} (JSON objects as text), in order. */
+  void deliver(List<String> events) throws Exception;
+
+  /** Makes what was delivered durable (e.g. flushes a file). Called at least every flush interval. */
+  default void flush() throws Exception {}
+
+  @Override
+  default void close() throws Exception {}
+}

@@ -1,0 +1,2 @@
+/** Event sinks: http, log, jsonl, memory, none, and the {@link dev.audiencekit.sink.EventSink} SPI. */
+package dev.audiencekit.sink;

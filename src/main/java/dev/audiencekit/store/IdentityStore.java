@@ -1,0 +1,50 @@
+package dev.audiencekit.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The server-side mirror: the server's equivalent of the browser's localStorage. It keeps, per
+ * anonymousId, what analytics.js would keep in localStorage (userId, groupId, user and group traits),
+ * and links anonymousIds to privacy-preserving device fingerprints (HMAC hashes, never raw signals) so
+ * that a browser that lost its cookies can get its identity back.
+ *
+ * <p>Implementations must be thread-safe. Any method may throw a {@link RuntimeException} on failure;
+ * callers treat that as an outage (fail open), count it and carry on. Calls may be slow; the filter
+ * bounds them with {@code store.timeoutMs} and never calls {@link #save} on a request thread.
+ *
+ * <p>A class named in the {@code store} init-param must implement this interface and have a public
+ * constructor taking {@code (dev.audiencekit.config.Settings)} or no arguments.
+ */
+public interface IdentityStore extends AutoCloseable {
+
+  /** The record of {@code anonymousId}, or {@code null} when there is none (or it expired). */
+  IdentityRecord find(String anonymousId);
+
+  /** Inserts or replaces the record of {@code record.anonymousId()}. */
+  void save(IdentityRecord record);
+
+  /** Forgets the record of {@code anonymousId} and every fingerprint link to it. */
+  void delete(String anonymousId);
+
+  /**
+   * Records that {@code anonymousId} was seen with a live cookie from a device with {@code fingerprint}
+   * at {@code seen} (insert, or move {@code lastSeen} forward).
+   */
+  void link(String fingerprint, String anonymousId, Instant seen);
+
+  /** Removes the link between {@code fingerprint} and {@code anonymousId} (reset, user switch). */
+  void unlink(String fingerprint, String anonymousId);
+
+  /** The links of {@code fingerprint} last seen at or after {@code since}, most recent first. */
+  List<FingerprintLink> links(String fingerprint, Instant since);
+
+  /** Forgets records and links untouched since before {@code cutoff}; returns how many went. */
+  int expire(Instant cutoff);
+
+  @Override
+  default void close() {}
+
+  /** One fingerprint → anonymousId link. */
+  record FingerprintLink(String anonymousId, Instant lastSeen) {}
+}
