@@ -1,0 +1,420 @@
+package dev.audiencekit;
+
+import dev.audiencekit.event.EventFactory;
+import dev.audiencekit.event.JsonValues;
+import dev.audiencekit.store.IdentityRecord;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.servlet.ServletRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The audience identity of one request, with analytics.js's API: {@code user()}, {@code identify},
+ * {@code track}, {@code page}, {@code group}, {@code alias}, {@code reset}.
+ *
+ * <p>The {@link AnalyticsFilter} creates it for every request it processes and stores it as the
+ * request attribute {@value #ATTRIBUTE}, so servlets call {@code AnalyticsContext.get(request)} and
+ * JSP EL says {@code ${analytics.anonymousId}}. Identity changes are written to the cookies just
+ * before the response commits, and to the server-side mirror when the request ends.
+ *
+ * <p>Not thread-safe: it belongs to its request, and may be used from an async servlet's thread
+ * until the request completes.
+ */
+public final class AnalyticsContext {
+  /** The request attribute under which the context is stored. */
+  public static final String ATTRIBUTE = "analytics";
+
+  private final Engine engine;
+  private final Engine.RequestScope scope;
+  private final boolean tracked;
+  private final IdentitySource source;
+  private final User user = new User(this);
+  private final Group group = new Group(this);
+
+  private String anonymousId;
+  private String userId;
+  private String groupId;
+  /** {@code null} until loaded from the mirror (or set). */
+  private JsonObject userTraits;
+  private JsonObject groupTraits;
+  private boolean recordLoaded;
+  private IdentityRecord record;
+  /** Something the mirror should learn when the request ends. */
+  private boolean dirty;
+  /** anonymousIds this device gave up during the request (reset, user switch, override). */
+  private final List<String> retired = new ArrayList<>(0);
+  private boolean resetCalled;
+
+  AnalyticsContext(Engine engine, Engine.RequestScope scope, Engine.Resolution resolution) {
+    this.engine = engine;
+    this.scope = scope;
+    this.tracked = resolution.tracked();
+    this.source = resolution.source();
+    this.anonymousId = resolution.anonymousId();
+    this.userId = resolution.userId();
+    this.groupId = resolution.groupId();
+    this.userTraits = resolution.userTraits();
+    if (resolution.record() != null) {
+      this.record = resolution.record();
+      this.recordLoaded = true;
+    }
+    this.dirty = resolution.dirty();
+  }
+
+  /**
+   * The context of a request processed by the {@link AnalyticsFilter}.
+   *
+   * @throws IllegalStateException when the filter did not run for this request
+   */
+  public static AnalyticsContext get(ServletRequest request) {
+    Object context = request.getAttribute(ATTRIBUTE);
+    if (context instanceof AnalyticsContext analytics) {
+      return analytics;
+    }
+    throw new IllegalStateException("No AnalyticsContext on this request: the audiencekit filter did not "
+        + "process it. Map dev.audiencekit.AnalyticsFilter to this URL in web.xml (<filter-mapping> with "
+        + "<url-pattern>/*</url-pattern> and <dispatcher>REQUEST</dispatcher>), or register it with "
+        + "AnalyticsFilter.register(servletContext, initParams), and check that the path is not in "
+        + "the filter's exclude list.");
+  }
+
+  // ---------------------------------------------------------------- entities
+
+  public User user() {
+    return user;
+  }
+
+  public Group group() {
+    return group;
+  }
+
+  /** How the anonymousId of this request was found. */
+  public IdentitySource source() {
+    return source;
+  }
+
+  /**
+   * False for a crawler skipped under {@code bots=skip}, and under {@code privacy.gpc=no-tracking} for a
+   * request with {@code Sec-GPC: 1} or {@code DNT: 1}: such a context discards its events (counted).
+   */
+  public boolean isTracked() {
+    return tracked;
+  }
+
+  /** Runs {@code callback} at once: the context is ready as soon as the filter has run. */
+  public void ready(Runnable callback) {
+    Objects.requireNonNull(callback, "callback").run();
+  }
+
+  // ---------------------------------------------------------------- identify
+
+  public void identify(String userId) {
+    identify(userId, null, null);
+  }
+
+  public void identify(Map<String, ?> traits) {
+    identify(null, traits, null);
+  }
+
+  public void identify(String userId, Map<String, ?> traits) {
+    identify(userId, traits, null);
+  }
+
+  /**
+   * Identifies the visitor. For the same user, or a visitor who was anonymous, {@code traits} are
+   * merged into the cached traits; for a different user the anonymousId is regenerated and the traits
+   * are replaced. A {@code null} userId keeps the current one. The event carries the merged traits.
+   */
+  public void identify(String userId, Map<String, ?> traits, Options options) {
+    Ids.optional("userId", userId);
+    JsonObject given = JsonValues.object("traits", traits);
+    Options opts = options == null ? Options.create() : options;
+    String current = this.userId;
+    if (userId != null && current != null && !current.equals(userId)) {
+      retire(anonymousId);
+      anonymousId = null;
+      userTraits = given;
+    } else {
+      userTraits = JsonValues.merge(cachedUserTraits(), given);
+    }
+    if (userId != null) {
+      this.userId = userId;
+    }
+    dirty = true;
+    applyAnonymousIdOption(opts);
+    emit(engine.events().identify(ids(), userTraits, scope.requestContext(), opts));
+  }
+
+  // ---------------------------------------------------------------- track, page
+
+  public void track(String event) {
+    track(event, null, null);
+  }
+
+  public void track(String event, Map<String, ?> properties) {
+    track(event, properties, null);
+  }
+
+  /** Records that the visitor did {@code event}. */
+  public void track(String event, Map<String, ?> properties, Options options) {
+    if (event == null || event.isEmpty()) {
+      throw new IllegalArgumentException("event must be a non-empty event name");
+    }
+    JsonObject props = JsonValues.object("properties", properties);
+    Options opts = options == null ? Options.create() : options;
+    applyAnonymousIdOption(opts);
+    emit(engine.events().track(ids(), event, props, scope.requestContext(), opts));
+  }
+
+  public void page() {
+    page(null, null, null, null);
+  }
+
+  public void page(String name) {
+    page(null, name, null, null);
+  }
+
+  public void page(String name, Map<String, ?> properties) {
+    page(null, name, properties, null);
+  }
+
+  public void page(String category, String name) {
+    page(category, name, null, null);
+  }
+
+  public void page(String category, String name, Map<String, ?> properties) {
+    page(category, name, properties, null);
+  }
+
+  /** Records a page view; the page's path, url, search and referrer come from the request. */
+  public void page(String category, String name, Map<String, ?> properties, Options options) {
+    JsonObject props = JsonValues.object("properties", properties);
+    Options opts = options == null ? Options.create() : options;
+    applyAnonymousIdOption(opts);
+    emit(engine.events().page(ids(), category, name, null, props, scope.requestContext(), opts));
+  }
+
+  // ---------------------------------------------------------------- group, alias
+
+  public void group(String groupId) {
+    group(groupId, null, null);
+  }
+
+  public void group(String groupId, Map<String, ?> traits) {
+    group(groupId, traits, null);
+  }
+
+  /**
+   * Associates the visitor with a group. Merge and replace rules as {@link #identify}; never changes
+   * the user's anonymousId.
+   */
+  public void group(String groupId, Map<String, ?> traits, Options options) {
+    Ids.optional("groupId", groupId);
+    JsonObject given = JsonValues.object("traits", traits);
+    Options opts = options == null ? Options.create() : options;
+    String current = this.groupId;
+    if (groupId != null && current != null && !current.equals(groupId)) {
+      groupTraits = given;
+    } else {
+      groupTraits = JsonValues.merge(cachedGroupTraits(), given);
+    }
+    if (groupId != null) {
+      this.groupId = groupId;
+    }
+    dirty = true;
+    applyAnonymousIdOption(opts);
+    emit(engine.events().group(ids(), this.groupId, groupTraits, scope.requestContext(), opts));
+  }
+
+  public void alias(String userId) {
+    alias(userId, null, null);
+  }
+
+  /** Links {@code userId} with {@code previousId} (default: the current userId, else the anonymousId). */
+  public void alias(String userId, String previousId, Options options) {
+    Ids.require("userId", userId);
+    Ids.optional("previousId", previousId);
+    Options opts = options == null ? Options.create() : options;
+    applyAnonymousIdOption(opts);
+    String previous = previousId != null ? previousId : this.userId != null ? this.userId : anonymousId();
+    emit(engine.events().alias(ids(), userId, previous, scope.requestContext(), opts));
+  }
+
+  // ---------------------------------------------------------------- reset
+
+  /**
+   * Forgets the visitor: userId, anonymousId, user traits, groupId and group traits, from the cookies
+   * (deleted) and the mirror, including the fingerprint link. A new anonymousId is minted lazily by the
+   * next event or {@code anonymousId()} call.
+   */
+  public void reset() {
+    retire(anonymousId);
+    resetCalled = true;
+    anonymousId = null;
+    userId = null;
+    groupId = null;
+    userTraits = JsonValue.EMPTY_JSON_OBJECT;
+    groupTraits = JsonValue.EMPTY_JSON_OBJECT;
+    recordLoaded = true;
+    record = null;
+    dirty = true;
+  }
+
+  // ---------------------------------------------------------------- EL getters
+
+  public String getAnonymousId() {
+    return anonymousId();
+  }
+
+  public String getUserId() {
+    return userId;
+  }
+
+  public String getGroupId() {
+    return groupId;
+  }
+
+  public User getUser() {
+    return user;
+  }
+
+  public Group getGroup() {
+    return group;
+  }
+
+  public IdentitySource getSource() {
+    return source;
+  }
+
+  @Override
+  public String toString() {
+    return "AnalyticsContext{anonymousId=" + anonymousId + ", userId=" + userId + ", groupId=" + groupId
+        + ", source=" + source + ", tracked=" + tracked + "}";
+  }
+
+  // ---------------------------------------------------------------- package-private state access
+
+  String anonymousId() {
+    if (anonymousId == null) {
+      anonymousId = engine.mint(scope);
+      dirty = true;
+    }
+    return anonymousId;
+  }
+
+  /** The anonymousId without minting one (null after a reset). */
+  String peekAnonymousId() {
+    return anonymousId;
+  }
+
+  String userId() {
+    return userId;
+  }
+
+  String groupId() {
+    return groupId;
+  }
+
+  String overrideAnonymousId(String newId) {
+    if (Objects.equals(newId, anonymousId)) {
+      return anonymousId;
+    }
+    cachedUserTraits();
+    cachedGroupTraits(); // carry the traits over: they belong to the browser, not to the id
+    retire(anonymousId);
+    anonymousId = newId;
+    dirty = true;
+    return anonymousId;
+  }
+
+  Map<String, Object> userTraitsView() {
+    return JsonValues.toJava(cachedUserTraits());
+  }
+
+  Map<String, Object> groupTraitsView() {
+    return JsonValues.toJava(cachedGroupTraits());
+  }
+
+  void replaceUserTraits(Map<String, ?> traits) {
+    userTraits = JsonValues.object("traits", traits);
+    dirty = true;
+  }
+
+  void replaceGroupTraits(Map<String, ?> traits) {
+    groupTraits = JsonValues.object("traits", traits);
+    dirty = true;
+  }
+
+  Engine.RequestScope scope() {
+    return scope;
+  }
+
+  boolean isDirty() {
+    return dirty;
+  }
+
+  boolean resetCalled() {
+    return resetCalled;
+  }
+
+  List<String> retired() {
+    return retired;
+  }
+
+  /** The mirror record to save for the current identity, or null when there is no identity. */
+  IdentityRecord toRecord(java.time.Instant now) {
+    if (anonymousId == null) {
+      return null;
+    }
+    return new IdentityRecord(anonymousId, userId, groupId, cachedUserTraits(), cachedGroupTraits(), null, now);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private EventFactory.Ids ids() {
+    return new EventFactory.Ids(anonymousId(), userId);
+  }
+
+  private void applyAnonymousIdOption(Options options) {
+    if (options.anonymousId() != null) {
+      overrideAnonymousId(options.anonymousId());
+    }
+  }
+
+  private void retire(String id) {
+    if (id != null && !retired.contains(id)) {
+      retired.add(id);
+    }
+  }
+
+  private IdentityRecord record() {
+    if (!recordLoaded) {
+      recordLoaded = true;
+      record = anonymousId == null ? null : engine.findRecord(anonymousId);
+    }
+    return record;
+  }
+
+  private JsonObject cachedUserTraits() {
+    if (userTraits == null) {
+      IdentityRecord r = record();
+      userTraits = r == null ? JsonValue.EMPTY_JSON_OBJECT : r.userTraits();
+    }
+    return userTraits;
+  }
+
+  private JsonObject cachedGroupTraits() {
+    if (groupTraits == null) {
+      IdentityRecord r = record();
+      groupTraits = r == null || !Objects.equals(r.groupId(), groupId) ? JsonValue.EMPTY_JSON_OBJECT : r.groupTraits();
+    }
+    return groupTraits;
+  }
+
+  private void emit(JsonObject event) {
+    engine.emit(tracked, event);
+  }
+}

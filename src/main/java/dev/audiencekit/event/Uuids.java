@@ -1,0 +1,39 @@
+package dev.audiencekit.event;
+
+import java.security.SecureRandom;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** UUID v4 generation: unguessable ones for identities, cheap ones for message ids. */
+public final class Uuids {
+  private static final SecureRandom SECURE = new SecureRandom();
+
+  private Uuids() {}
+
+  /** A random UUID v4 from a {@link SecureRandom}, lower case, 36 characters. Identities use it. */
+  public static String secure() {
+    byte[] bytes = new byte[16];
+    SECURE.nextBytes(bytes);
+    return format(bytes);
+  }
+
+  /** A random UUID v4 from {@link ThreadLocalRandom}: unique, not secret. Message ids use it. */
+  public static String fast() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long most = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(most, least).toString();
+  }
+
+  private static String format(byte[] b) {
+    b[6] = (byte) ((b[6] & 0x0f) | 0x40);
+    b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+    long most = 0;
+    long least = 0;
+    for (int i = 0; i < 8; i++) {
+      most = (most << 8) | (b[i] & 0xff);
+      least = (least << 8) | (b[i + 8] & 0xff);
+    }
+    return new UUID(most, least).toString();
+  }
+}

@@ -1,0 +1,2 @@
+/** Building Segment-spec event JSON from the request, the identity and the caller's arguments. */
+package dev.audiencekit.event;

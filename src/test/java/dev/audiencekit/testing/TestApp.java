@@ -1,0 +1,38 @@
+package dev.audiencekit.testing;
+
+import dev.audiencekit.AnalyticsFilter;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The test web application: the filter (registered through {@link AnalyticsFilter#register}, as a
+ * listener-based application would) plus the probe servlets.
+ */
+public final class TestApp implements ServletContainerInitializer {
+  private final Map<String, String> initParams;
+
+  public TestApp(Map<String, String> initParams) {
+    this.initParams = new LinkedHashMap<>(initParams);
+  }
+
+  /** The defaults of the container tests: events to the memory sink, the memory store. */
+  public static Map<String, String> defaults() {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("sink", "memory");
+    params.put("flushIntervalMs", "20");
+    params.put("flushAt", "1");
+    params.put("exclude", "/static/*,*.css");
+    return params;
+  }
+
+  @Override
+  public void onStartup(Set<Class<?>> classes, ServletContext context) {
+    AnalyticsFilter.register(context, initParams);
+    context.addServlet("probe", new ProbeServlet()).addMapping("/probe", "/static/probe");
+    context.addServlet("events", new EventsServlet()).addMapping("/events");
+    context.addServlet("dispatch", new DispatchServlet()).addMapping("/dispatch");
+  }
+}
