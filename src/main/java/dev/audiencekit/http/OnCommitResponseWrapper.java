@@ -178,11 +178,12 @@ public class OnCommitResponseWrapper extends HttpServletResponseWrapper {
    * Servlet 5.0, so this declares the method without {@code @Override} and reaches the wrapped
    * response reflectively.
    *
-   * @throws UnsupportedOperationException when the wrapped response predates Servlet 6.1
+   * @throws UnsupportedOperationException when the wrapped response predates Servlet 6.1 (the
+   *     hook is then not run)
    */
   public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
-    runHook();
     Method method = servlet61Redirect(getResponse().getClass());
+    runHook();
     try {
       method.invoke(getResponse(), location, sc, clearBuffer);
     } catch (IllegalAccessException e) {
