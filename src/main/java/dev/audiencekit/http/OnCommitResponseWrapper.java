@@ -24,9 +24,9 @@ import java.util.Objects;
  *   <li>a flush or close of {@link #getWriter()} or {@link #getOutputStream()}, and
  *       {@link PrintWriter#checkError()} (which flushes);
  *   <li>a write through the writer or stream that makes the body reach the declared content length
- *       ({@code setContentLength}, {@code setContentLengthLong}, or a {@code Content-Length} header),
- *       or that would fill the buffer ({@link #getBufferSize()}); the hook runs <em>before</em> those
- *       bytes are passed on;
+ *       ({@code setContentLength}, {@code setContentLengthLong}, or a {@code Content-Length}
+ *       header), or that would fill the buffer ({@link #getBufferSize()}); the hook runs
+ *       <em>before</em> those bytes are passed on;
  *   <li>declaring a content length that the body written so far already reaches (some containers
  *       close the response at once);
  *   <li>{@link #onChainEnd()}, which the filter calls when the chain returns.
@@ -36,8 +36,8 @@ import java.util.Objects;
  * <p><b>Counting is conservative.</b> The hook may run a little before the container would commit,
  * never after. Characters written through the writer are counted as up to three bytes each (the
  * UTF-8 length of the character; more for charsets such as UTF-16 that need more). A single write
- * larger than a quarter of the buffer also runs the hook: Jetty sends such a write straight to the
- * network instead of buffering it. A buffer size of 0 means every non-empty write commits.
+ * larger than a quarter of the buffer also runs the hook: Jetty, by default, sends a write larger
+ * than its output aggregation size (a quarter of the buffer) straight to the network. A buffer size of 0 means every non-empty write commits.
  * {@link #reset()} and {@link #resetBuffer()} start the body count again; {@code reset()} also
  * forgets the content length, as it clears the headers.
  *
@@ -277,7 +277,7 @@ public class OnCommitResponseWrapper extends HttpServletResponseWrapper {
     ServletOutputStream delegate = super.getOutputStream();
     if (delegate != streamDelegate) {
       streamDelegate = delegate;
-      stream = new CommitAwareOutputStream(delegate, BodyEstimate.forCharset(getCharacterEncoding()));
+      stream = new CommitAwareOutputStream(delegate, estimateForResponseCharset());
     }
     return stream;
   }
@@ -287,9 +287,13 @@ public class OnCommitResponseWrapper extends HttpServletResponseWrapper {
     PrintWriter delegate = super.getWriter();
     if (delegate != writerDelegate) {
       writerDelegate = delegate;
-      writer = new CommitAwarePrintWriter(delegate, BodyEstimate.forCharset(getCharacterEncoding()));
+      writer = new CommitAwarePrintWriter(delegate, estimateForResponseCharset());
     }
     return writer;
+  }
+
+  private BodyEstimate estimateForResponseCharset() {
+    return BodyEstimate.forCharset(getCharacterEncoding());
   }
 
   /**
