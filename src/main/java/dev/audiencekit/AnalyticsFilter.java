@@ -100,7 +100,7 @@ public class AnalyticsFilter implements Filter {
       delivery = Delivery.start(settings, metrics, tempDir(servletContext), config.getFilterName());
       engine = new Engine(settings, metrics, Clock.systemUTC(), mirror, delivery, new Fingerprinter(settings),
           new BotDetector(settings.botsPatterns()), version());
-      exclude = new PathPatterns(settings.exclude());
+      exclude = PathPatterns.of(settings.exclude());
       jmx = JmxRegistration.register(metrics, servletContext.getContextPath(), config.getFilterName());
     } catch (InvalidSettingException e) {
       closeQuietly(delivery);
@@ -124,7 +124,7 @@ public class AnalyticsFilter implements Filter {
     if (current == null || !(req instanceof HttpServletRequest request)
         || !(res instanceof HttpServletResponse response)
         || request.getAttribute(SEEN) != null
-        || exclude.matches(pathWithinContext(request))) {
+        || exclude.matches(PathPatterns.pathWithinContext(request))) {
       chain.doFilter(req, res);
       return;
     }
@@ -190,14 +190,6 @@ public class AnalyticsFilter implements Filter {
     registration.setAsyncSupported(true);
     registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     return registration;
-  }
-
-  private static String pathWithinContext(HttpServletRequest request) {
-    String uri = request.getRequestURI();
-    String contextPath = request.getContextPath();
-    return contextPath != null && !contextPath.isEmpty() && uri.startsWith(contextPath)
-        ? uri.substring(contextPath.length())
-        : uri;
   }
 
   private static Path tempDir(ServletContext context) {

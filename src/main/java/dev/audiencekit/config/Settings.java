@@ -278,11 +278,11 @@ public final class Settings {
     skipBots = bots.equals("skip");
     botsPatterns = r.list(BOTS_PATTERNS, "");
     exclude = r.list(EXCLUDE, "");
-    for (String pattern : exclude) {
-      if (!pattern.startsWith("/") && !pattern.startsWith("*.")) {
-        throw new InvalidSettingException(EXCLUDE, pattern,
-            "is not a path pattern; use /prefix/*, an exact /path or *.extension");
-      }
+    try {
+      dev.audiencekit.http.PathPatterns.of(exclude);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSettingException(EXCLUDE, values.get(EXCLUDE),
+          "is not a list of path patterns; use /prefix/*, an exact /path or *.extension (" + e.getMessage() + ")");
     }
     queueCapacity = r.integer(QUEUE_CAPACITY, DEFAULT_QUEUE_CAPACITY, 1, 10_000_000, "events");
     flushAt = r.integer(FLUSH_AT, DEFAULT_FLUSH_AT, 1, 2500, "events (a batch holds at most 2500)");

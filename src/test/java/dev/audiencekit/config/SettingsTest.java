@@ -195,7 +195,7 @@ class SettingsTest {
   @Test
   void excludePatternsMustLookLikePaths() {
     assertThat(parse("exclude", "/static/*,*.css").exclude()).containsExactly("/static/*", "*.css");
-    assertRejected("exclude", "static", "path pattern");
+    assertRejected("exclude", "/static/*.css", "path pattern");
   }
 
   @Test
