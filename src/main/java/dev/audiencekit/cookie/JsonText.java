@@ -1,8 +1,8 @@
 package dev.audiencekit.cookie;
 
 import jakarta.json.Json;
-import jakarta.json.JsonException;
-import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -254,11 +254,20 @@ final class JsonText {
   }
 
   private static boolean isJson(String text) {
-    try (JsonReader reader = Json.createReader(new StringReader(text))) {
-      reader.readValue();
-      return true;
-    } catch (JsonException | IllegalStateException e) {
-      return false;
+    return parse(text) != null;
+  }
+
+  /**
+   * Parses a whole JSON text as {@code JSON.parse} does (trailing text is an error), or returns
+   * {@code null}. Never throws.
+   */
+  static JsonValue parse(String text) {
+    try (JsonParser parser = Json.createParser(new StringReader(text))) {
+      parser.next();
+      JsonValue value = parser.getValue();
+      return parser.hasNext() ? null : value;
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

@@ -1,12 +1,9 @@
 package dev.audiencekit.cookie;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 
 /**
  * Readers for the cookies of older analytics.js versions, used only when the modern cookies are
@@ -52,13 +49,8 @@ public final class LegacyCookies {
     if (text == null || text.indexOf('{') < 0) {
       return null;
     }
-    JsonValue parsed;
-    try (JsonReader reader = Json.createReader(new StringReader(text))) {
-      parsed = reader.readValue();
-    } catch (RuntimeException e) {
-      return null;
-    }
-    if (parsed.getValueType() != JsonValue.ValueType.OBJECT) {
+    JsonValue parsed = JsonText.parse(text);
+    if (parsed == null || parsed.getValueType() != JsonValue.ValueType.OBJECT) {
       return null;
     }
     JsonObject object = parsed.asJsonObject();
