@@ -36,10 +36,19 @@ public interface IdentityStore extends AutoCloseable {
   /** Removes the link between {@code fingerprint} and {@code anonymousId} (reset, user switch). */
   void unlink(String fingerprint, String anonymousId);
 
-  /** The links of {@code fingerprint} last seen at or after {@code since}, most recent first. */
-  List<FingerprintLink> links(String fingerprint, Instant since);
+  /**
+   * The links of {@code fingerprint} last seen at or after {@code since}, most recent first, at most
+   * {@code limit} of them (a fingerprint shared by a whole office network can have thousands; restore
+   * only needs to know whether there is more than one).
+   */
+  List<FingerprintLink> links(String fingerprint, Instant since, int limit);
 
-  /** Forgets records and links untouched since before {@code cutoff}; returns how many went. */
+  /**
+   * Forgets records whose {@code updatedAt} and links whose {@code lastSeen} is before {@code cutoff};
+   * returns how many went (records plus links). Until it runs, {@link #find} may still return an old
+   * record: the caller applies the TTL to what it reads. Implementations over a shared database delete
+   * in small batches so that no table is locked for long.
+   */
   int expire(Instant cutoff);
 
   @Override

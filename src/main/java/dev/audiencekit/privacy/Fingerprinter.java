@@ -1,0 +1,176 @@
+package dev.audiencekit.privacy;
+
+import dev.audiencekit.config.Cidr;
+import dev.audiencekit.config.Settings;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Computes the device fingerprint of SPEC §5 step 3: {@code HMAC-SHA-256} of the configured
+ * {@code fingerprint.signals} under a key derived from {@code fingerprint.secret}, written as
+ * base64url without padding (43 characters). Only this hash ever leaves the class; the raw IP and
+ * headers are not stored or logged.
+ *
+ * <p>Signals, hashed in the configured order: {@code ip} (the client IP as resolved from the trusted
+ * proxy chain by the caller, truncated to {@code fingerprint.ipv4Prefix} / {@code ipv6Prefix} bits;
+ * an IPv4-mapped IPv6 address counts as IPv4), and the request headers {@code user-agent},
+ * {@code accept-language}, {@code accept}, {@code accept-encoding}, {@code sec-ch-ua},
+ * {@code sec-ch-ua-mobile}, {@code sec-ch-ua-platform} (several header lines are joined with
+ * {@code ", "}; surrounding white space is trimmed; values are cut at 1024 characters). Each signal
+ * is written length-prefixed, with an absent marker when it is missing, so no two different inputs
+ * share an encoding.
+ *
+ * <p>The HMAC key is derived from the secret ({@code HMAC(secret, "audiencekit fingerprint v1")}), so
+ * the same secret used elsewhere yields unrelated values. Without a secret (allowed only with
+ * {@code store=memory}) a random key is drawn per instance, i.e. per boot.
+ *
+ * <p>Thread-safe; each call clones a prototype {@link Mac} (no {@code ThreadLocal}, so nothing is
+ * left on container threads after a redeploy).
+ */
+public final class Fingerprinter {
+  static final int MAX_VALUE_LENGTH = 1024;
+  private static final String ALGORITHM = "HmacSHA256";
+  private static final byte[] DERIVATION_LABEL = "audiencekit fingerprint v1".getBytes(StandardCharsets.US_ASCII);
+  private static final String IP = "ip";
+
+  private final Mac prototype;
+  private final List<String> signals;
+  private final int ipv4Prefix;
+  private final int ipv6Prefix;
+
+  /**
+   * A fingerprinter as configured: {@code fingerprint.secret} (or a random per-boot key when it is not
+   * set), {@code fingerprint.signals}, {@code fingerprint.ipv4Prefix}, {@code fingerprint.ipv6Prefix}.
+   */
+  public Fingerprinter(Settings settings) {
+    this(settings.fingerprintSecret() == null ? randomKey()
+            : settings.fingerprintSecret().getBytes(StandardCharsets.UTF_8),
+        settings.fingerprintSignals(), settings.fingerprintIpv4Prefix(), settings.fingerprintIpv6Prefix());
+  }
+
+  /**
+   * @param secret     the key material (not copied into any output)
+   * @param signals    signal names as {@code fingerprint.signals} accepts them
+   * @param ipv4Prefix bits of an IPv4 address kept, 0–32
+   * @param ipv6Prefix bits of an IPv6 address kept, 0–128
+   */
+  public Fingerprinter(byte[] secret, List<String> signals, int ipv4Prefix, int ipv6Prefix) {
+    Objects.requireNonNull(secret, "secret");
+    if (secret.length == 0) {
+      throw new IllegalArgumentException("secret must not be empty");
+    }
+    if (ipv4Prefix < 0 || ipv4Prefix > 32 || ipv6Prefix < 0 || ipv6Prefix > 128) {
+      throw new IllegalArgumentException("prefix out of range: " + ipv4Prefix + ", " + ipv6Prefix);
+    }
+    this.signals = signals.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
+    this.ipv4Prefix = ipv4Prefix;
+    this.ipv6Prefix = ipv6Prefix;
+    try {
+      Mac derive = Mac.getInstance(ALGORITHM);
+      derive.init(new SecretKeySpec(secret, ALGORITHM));
+      byte[] key = derive.doFinal(DERIVATION_LABEL);
+      prototype = Mac.getInstance(ALGORITHM);
+      prototype.init(new SecretKeySpec(key, ALGORITHM));
+      prototype.clone(); // fail here, not per request, if the provider's Mac cannot be cloned
+    } catch (GeneralSecurityException | CloneNotSupportedException e) {
+      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+    }
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
+  }
+
+  /**
+   * The fingerprint of {@code request}, or {@code null} when none of the configured signals is present
+   * (no usable IP and no configured header).
+   *
+   * @param clientIp the client address already resolved through the trusted proxies (a literal), or
+   *                 {@code null}; an unparsable value counts as absent
+   */
+  public String fingerprint(HttpServletRequest request, String clientIp) {
+    ByteBuffer out = ByteBuffer.allocate(64);
+    boolean any = false;
+    for (String signal : signals) {
+      byte[] value = signal.equals(IP) ? truncatedIp(clientIp) : header(request, signal);
+      out = ensure(out, 8 + signal.length() + (value == null ? 0 : value.length));
+      putBytes(out, signal.getBytes(StandardCharsets.US_ASCII));
+      if (value == null) {
+        out.putInt(-1);
+      } else {
+        putBytes(out, value);
+        any = true;
+      }
+    }
+    if (!any) {
+      return null;
+    }
+    Mac mac;
+    try {
+      mac = (Mac) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException(e); // checked in the constructor
+    }
+    mac.update(out.array(), 0, out.position());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
+  }
+
+  /** The address with its host bits zeroed, as bytes (4 or 16), or {@code null}. */
+  byte[] truncatedIp(String clientIp) {
+    byte[] address = Cidr.parseLiteral(clientIp);
+    if (address == null) {
+      return null;
+    }
+    return Cidr.mask(address, address.length == 4 ? ipv4Prefix : ipv6Prefix);
+  }
+
+  private static byte[] header(HttpServletRequest request, String name) {
+    Enumeration<String> values = request.getHeaders(name);
+    if (values == null || !values.hasMoreElements()) {
+      return null;
+    }
+    StringBuilder joined = new StringBuilder();
+    while (values.hasMoreElements()) {
+      String v = values.nextElement();
+      if (v == null || v.isBlank()) {
+        continue;
+      }
+      if (joined.length() > 0) {
+        joined.append(", ");
+      }
+      joined.append(v.trim());
+      if (joined.length() >= MAX_VALUE_LENGTH) {
+        joined.setLength(MAX_VALUE_LENGTH);
+        break;
+      }
+    }
+    return joined.length() == 0 ? null : joined.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void putBytes(ByteBuffer out, byte[] bytes) {
+    out.putInt(bytes.length);
+    out.put(bytes);
+  }
+
+  private static ByteBuffer ensure(ByteBuffer out, int more) {
+    if (out.remaining() >= more) {
+      return out;
+    }
+    ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + more));
+    out.flip();
+    bigger.put(out);
+    return bigger;
+  }
+}
