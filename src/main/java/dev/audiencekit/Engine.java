@@ -9,6 +9,7 @@ import dev.audiencekit.event.EventFactory;
 import dev.audiencekit.event.RequestContext;
 import dev.audiencekit.event.Uuids;
 import dev.audiencekit.http.ClientRequest;
+import dev.audiencekit.http.IpAddresses;
 import dev.audiencekit.identity.Coalescer;
 import dev.audiencekit.identity.CookieWriter;
 import dev.audiencekit.identity.LateChanges;
@@ -96,7 +97,7 @@ final class Engine implements AutoCloseable {
 
     RequestContext requestContext() {
       if (requestContext == null) {
-        requestContext = new RequestContext(ipForEvents(client.clientIp()), request.getHeader("User-Agent"),
+        requestContext = new RequestContext(ipForEvents(client.ip()), request.getHeader("User-Agent"),
             firstLanguage(request.getHeader("Accept-Language")), request.getRequestURI(), client.url(),
             request.getQueryString(), request.getHeader("Referer"));
       }
@@ -123,7 +124,7 @@ final class Engine implements AutoCloseable {
     boolean optedOut = settings.privacyGpc() != Settings.PrivacyMode.IGNORE && PrivacySignals.optedOut(request);
     boolean tracked = !(optedOut && settings.privacyGpc() == Settings.PrivacyMode.NO_TRACKING);
     CookieHeader cookies = CookieHeader.parse(request.getHeaders("Cookie"), settings.backupCookie());
-    String coalescingKey = fingerprinter.fingerprint(request, client.clientIp());
+    String coalescingKey = fingerprinter.fingerprint(request, client.ip());
     String fingerprint = settings.fingerprint() && !optedOut ? coalescingKey : null;
     boolean persistent = settings.persist() && tracked;
     RequestScope scope = new RequestScope(request, client, cookies, fingerprint, coalescingKey, persistent,
@@ -317,7 +318,7 @@ final class Engine implements AutoCloseable {
     }
     return switch (settings.ip()) {
       case COLLECT -> clientIp;
-      case TRUNCATE -> ClientRequest.truncate(clientIp);
+      case TRUNCATE -> IpAddresses.truncate(clientIp);
       case OMIT -> "";
     };
   }

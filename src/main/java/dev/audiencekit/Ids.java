@@ -40,6 +40,13 @@ final class Ids {
       if (Character.isISOControl(c)) {
         return "contains the control character U+" + String.format("%04X", (int) c) + " at index " + i;
       }
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+        } else {
+          return "contains an unpaired surrogate at index " + i;
+        }
+      }
     }
     return null;
   }

@@ -50,13 +50,13 @@ public final class CookieWriter {
   public Written write(HttpServletResponse response, ClientRequest client, CookieHeader incoming,
       String anonymousId, String userId, String groupId) {
     String domain = domains.domainFor(client.host());
-    CookieAttributes readable = CookieAttributes.readable(settings, domain, client.secure());
+    CookieAttributes readable = CookieAttributes.readable(settings, domain, client.isSecure());
     put(response, incoming, CookieHeader.ANONYMOUS_ID, anonymousId, readable);
     put(response, incoming, CookieHeader.USER_ID, userId, readable);
     put(response, incoming, CookieHeader.GROUP_ID, groupId, readable);
     if (!settings.backupCookie().isEmpty()) {
       put(response, incoming, settings.backupCookie(), anonymousId,
-          CookieAttributes.backup(settings, domain, client.secure()));
+          CookieAttributes.backup(settings, domain, client.isSecure()));
     }
     return new Written(anonymousId, userId, groupId);
   }
