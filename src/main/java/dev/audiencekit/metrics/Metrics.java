@@ -26,6 +26,8 @@ public final class Metrics {
   public final LongAdder eventsSpooled = new LongAdder();
   public final LongAdder eventsDeadLettered = new LongAdder();
   public final LongAdder storeErrors = new LongAdder();
+  /** Spool files found damaged (torn or corrupt tail set aside as {@code *.corrupt}). */
+  public final LongAdder spoolCorruptions = new LongAdder();
   private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
   private volatile LongSupplier queueDepth = () -> 0;
   private volatile LongSupplier spoolBytes = () -> 0;

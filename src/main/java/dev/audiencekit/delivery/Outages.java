@@ -1,0 +1,68 @@
+package dev.audiencekit.delivery;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Rate-limited logging of trouble: at most one WARN per kind of problem per interval (with the number
+ * of similar problems left unlogged), and one INFO when a kind that was in trouble recovers.
+ */
+final class Outages {
+  private final Logger log;
+  private final Clock clock;
+  private final long intervalMs;
+  private final Map<String, State> states = new ConcurrentHashMap<>();
+
+  private static final class State {
+    long lastLoggedMs = Long.MIN_VALUE;
+    long suppressed;
+  }
+
+  Outages(Logger log, Clock clock, long intervalMs) {
+    this.log = log;
+    this.clock = clock;
+    this.intervalMs = intervalMs;
+  }
+
+  /** Logs {@code message} at WARN unless this kind was logged less than an interval ago. */
+  void warn(String kind, String message, Throwable cause) {
+    State state = states.computeIfAbsent(kind, k -> new State());
+    long now = clock.millis();
+    long suppressed;
+    synchronized (state) {
+      if (state.lastLoggedMs != Long.MIN_VALUE && now - state.lastLoggedMs < intervalMs) {
+        state.suppressed++;
+        return;
+      }
+      suppressed = state.suppressed;
+      state.suppressed = 0;
+      state.lastLoggedMs = now;
+    }
+    String text = suppressed == 0 ? message
+        : message + " (" + suppressed + " similar problems since the last report)";
+    if (cause != null && log.isLoggable(Level.DEBUG)) {
+      log.log(Level.WARNING, text, cause);
+    } else {
+      log.log(Level.WARNING, cause == null ? text : text + ": " + describe(cause));
+    }
+  }
+
+  /** Logs one INFO if {@code kind} had been warned about; later calls are silent until the next WARN. */
+  void recovered(String kind, String message) {
+    if (states.isEmpty()) {
+      return;
+    }
+    State state = states.remove(kind);
+    if (state != null) {
+      log.log(Level.INFO, message);
+    }
+  }
+
+  static String describe(Throwable t) {
+    String text = t.getClass().getSimpleName();
+    return t.getMessage() == null ? text : text + ": " + t.getMessage();
+  }
+}

@@ -1,0 +1,2 @@
+/** Event delivery: the bounded queue, batching, retries, the disk spool and clean shutdown. */
+package dev.audiencekit.delivery;
