@@ -80,7 +80,7 @@ public final class JdbcStore implements IdentityStore {
     private static final long serialVersionUID = 1L;
 
     StoreException(String what, Throwable cause) {
-      super(what + " failed: " + cause, cause);
+      super(what + " failed: " + cause.getMessage(), cause);
     }
   }
 

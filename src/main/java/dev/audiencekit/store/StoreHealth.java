@@ -103,12 +103,12 @@ final class StoreHealth {
     return failing;
   }
 
+  /** The innermost cause, which names the real problem (the wrappers only repeat the operation). */
   private static String describe(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String s = t.toString();
-    return root == t ? s : s + " (cause: " + root + ")";
+    return root.toString();
   }
 }
