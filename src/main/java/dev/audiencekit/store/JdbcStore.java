@@ -45,6 +45,8 @@ public final class JdbcStore implements IdentityStore {
   /** Batches per {@link #expire} call at most; the next periodic run continues. */
   static final int EXPIRE_MAX_BATCHES = 1000;
 
+  /** PostgreSQL advisory lock key held while the schema is created ("audiencekit" in ASCII, truncated). */
+  static final long SCHEMA_LOCK = 0x61756469656e63L;
   static final String IDENTITY = "audiencekit_identity";
   static final String LINK = "audiencekit_fingerprint_link";
   private static final String COLUMNS =
@@ -121,13 +123,21 @@ public final class JdbcStore implements IdentityStore {
     if (!tablesExist(c)) {
       List<String> statements = script(dialect == Dialect.H2 ? "schema-h2.sql" : "schema-postgresql.sql");
       boolean autoCommit = c.getAutoCommit();
-      c.setAutoCommit(true);
       try {
-        runScript(c, statements);
-      } catch (SQLException e) {
-        // Another node may have created the tables at the same moment (PostgreSQL then reports a
-        // unique violation on its catalog); the second run finds everything there.
-        runScript(c, statements);
+        for (int attempt = 1; ; attempt++) {
+          try {
+            createSchema(c, statements);
+            break;
+          } catch (SQLException e) {
+            // Another node may have created the tables at the same moment; look again, then retry.
+            if (tablesExist(c)) {
+              break;
+            }
+            if (attempt >= 3) {
+              throw e;
+            }
+          }
+        }
       } finally {
         c.setAutoCommit(autoCommit);
       }
@@ -135,9 +145,35 @@ public final class JdbcStore implements IdentityStore {
     schemaReady = true;
   }
 
-  private void runScript(Connection c, List<String> statements) throws SQLException {
+  /**
+   * Runs the script. On PostgreSQL in one transaction under an advisory lock, so nodes starting together
+   * create the schema one after the other (concurrent {@code CREATE ... IF NOT EXISTS} can still
+   * collide in PostgreSQL's catalog).
+   */
+  private void createSchema(Connection c, List<String> statements) throws SQLException {
+    if (dialect != Dialect.POSTGRESQL) {
+      c.setAutoCommit(true);
+      runScript(c, List.of(), statements);
+      return;
+    }
+    c.setAutoCommit(false);
+    try {
+      runScript(c, List.of("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")"), statements);
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  private void runScript(Connection c, List<String> before, List<String> statements) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.setQueryTimeout(Math.max(queryTimeoutSeconds, 30));
+      for (String sql : before) {
+        s.execute(sql);
+      }
       for (String sql : statements) {
         s.execute(sql);
       }

@@ -7,6 +7,13 @@ import java.sql.ResultSet;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,13 +52,29 @@ class PostgresStoreTest extends IdentityStoreContract {
   }
 
   @Test
-  void twoStoresCreatingTheSchemaAtOnceBothWork() throws Exception {
-    IdentityStore other = new JdbcStore(dataSource);
-    Thread t = new Thread(() -> other.save(record("b", null, T0)));
-    t.start();
-    store.save(record("a", null, T0));
-    t.join(30_000);
-    assertThat(store.find("b")).isNotNull();
-    assertThat(other.find("a")).isNotNull();
+  void severalNodesCreatingTheSchemaAtOnceAllWork() throws Exception {
+    int nodes = 4;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(nodes);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        String id = "node-" + i;
+        done.add(pool.submit(() -> {
+          start.await();
+          new JdbcStore(dataSource).save(record(id, null, T0));
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int i = 0; i < nodes; i++) {
+      assertThat(store.find("node-" + i)).isNotNull();
+    }
   }
 }
