@@ -59,7 +59,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread, and no threads are started.
  *
  * <p>{@link #close()} writes what is queued (for at most the close timeout, 5 s by default), stops the
- * threads and closes the store.
+ * threads and closes the store. Writes after {@code close()} are dropped and counted as store errors;
+ * reads after it fail open.
  */
 public final class Mirror implements AutoCloseable {
   private static final Logger LOG = System.getLogger(Mirror.class.getName());
@@ -115,6 +116,7 @@ public final class Mirror implements AutoCloseable {
   private final Map<LinkKey, Instant> recentLinks;
   private final ThreadPoolExecutor readers;
   private final Writer writer;
+  private volatile boolean closed;
 
   private record LinkKey(String fingerprint, String anonymousId) {}
 
@@ -152,6 +154,16 @@ public final class Mirror implements AutoCloseable {
       writer = new Writer(b.flushInterval, b.expireInterval);
       writer.start();
     }
+  }
+
+  /**
+   * Opens the store named by the {@code store} init-param ({@link Stores#open}) and wraps it: what
+   * {@code AnalyticsFilter.init()} calls.
+   *
+   * @throws dev.audiencekit.config.InvalidSettingException naming {@code store} when it cannot be opened
+   */
+  public static Mirror open(Settings settings, Metrics metrics) {
+    return create(Stores.open(settings), settings, metrics);
   }
 
   /** A mirror over {@code store} configured by {@code store.timeoutMs} and {@code store.ttlDays}. */
@@ -260,7 +272,7 @@ public final class Mirror implements AutoCloseable {
     Objects.requireNonNull(record, "record");
     if (direct) {
       write("save", () -> store.save(record));
-    } else {
+    } else if (open()) {
       queued(pending.save(record));
     }
   }
@@ -270,7 +282,7 @@ public final class Mirror implements AutoCloseable {
     Objects.requireNonNull(anonymousId, "anonymousId");
     if (direct) {
       write("delete", () -> store.delete(anonymousId));
-    } else {
+    } else if (open()) {
       queued(pending.delete(anonymousId));
     }
   }
@@ -293,7 +305,7 @@ public final class Mirror implements AutoCloseable {
     }
     if (direct) {
       write("link", () -> store.link(fingerprint, anonymousId, now));
-    } else {
+    } else if (open()) {
       queued(pending.link(fingerprint, anonymousId, now));
     }
   }
@@ -307,7 +319,7 @@ public final class Mirror implements AutoCloseable {
     }
     if (direct) {
       write("unlink", () -> store.unlink(fingerprint, anonymousId));
-    } else {
+    } else if (open()) {
       queued(pending.unlink(fingerprint, anonymousId));
     }
   }
@@ -319,6 +331,15 @@ public final class Mirror implements AutoCloseable {
     } catch (RuntimeException | LinkageError e) {
       health.failure(what, e);
     }
+  }
+
+  /** False (and the write counted as a store error) once the mirror is closed. */
+  private boolean open() {
+    if (closed) {
+      metrics.storeErrors.increment();
+      return false;
+    }
+    return true;
   }
 
   private void queued(int dropped) {
@@ -351,6 +372,7 @@ public final class Mirror implements AutoCloseable {
   /** Writes what is queued (within the close timeout), stops the threads, closes the store. */
   @Override
   public void close() {
+    closed = true;
     if (writer != null) {
       writer.shutdown(closeTimeout);
       readers.shutdownNow();

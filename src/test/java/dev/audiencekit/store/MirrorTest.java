@@ -219,6 +219,16 @@ class MirrorTest {
     assertThat(metrics.storeErrors.sum()).isGreaterThanOrEqualTo(2); // the failures and the lost write
   }
 
+  @Test
+  void writesAfterCloseAreCountedNotQueued() {
+    Mirror mirror = open(slowWriter());
+    mirror.close();
+    mirror.save(record("a-1", "u-1", T0));
+    assertThat(mirror.pendingWrites()).isZero();
+    assertThat(metrics.storeErrors.sum()).isEqualTo(1);
+    assertThat(mirror.find("a-1")).isNull(); // and reads fail open
+  }
+
   // ---- read-your-writes ----
 
   @Test
@@ -357,6 +367,15 @@ class MirrorTest {
   void expiryRunsPeriodicallyOnTheWriter() {
     open(fastWriter().expireInterval(Duration.ofMillis(50)));
     await().atMost(Duration.ofSeconds(5)).until(() -> store.calls("expire") >= 2);
+  }
+
+  @Test
+  void openWrapsTheConfiguredStoreWithTheConfiguredTimeout() {
+    Mirror mirror = Mirror.open(dev.audiencekit.config.Settings.of(java.util.Map.of("store.timeoutMs", "20")), metrics);
+    opened.add(mirror);
+    mirror.save(record("a-1", "u-1", Instant.now()));
+    assertThat(mirror.find("a-1")).isNotNull();
+    assertThat(mirror.toString()).startsWith("Mirror[dev.audiencekit.store.MemoryStore");
   }
 
   @Test
