@@ -341,6 +341,22 @@ abstract class FilterContract {
     assertThat(browser.cookie("ajs_anonymous_id")).isEqualTo(state.getString("anonymousId"));
   }
 
+  // ------------------------------------------------------------------ operations
+
+  @Test
+  void countersAreExposedAsAnMBeanNamedByContextAndFilter() throws Exception {
+    Browser browser = browser();
+    json(browser.get("/probe"));
+    browser.cookie("ajs_user_id", "%E0%A4%ZZ");
+    json(browser.get("/probe"));
+    javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    javax.management.ObjectName name =
+        new javax.management.ObjectName("dev.audiencekit:type=AnalyticsFilter,context=/,name=analytics");
+    assertThat(server.isRegistered(name)).isTrue();
+    assertThat((Long) server.getAttribute(name, "IdsMinted")).isPositive();
+    assertThat((Long) server.getAttribute(name, "InvalidCookies")).isPositive();
+  }
+
   // ------------------------------------------------------------------ events
 
   @Test
