@@ -261,6 +261,18 @@ abstract class FilterContract {
   }
 
   @Test
+  void lateResetIsFollowedWhenTheBrowserComesBackWithOnlyItsBackupCookie() {
+    Browser browser = browser();
+    String id = json(browser.get("/probe?do=identify&userId=leaving-too")).getString("anonymousId");
+    Browser.Response late = browser.get("/probe?do=flush&do=reset");
+    String minted = Json.createReader(new StringReader(late.body().trim())).readObject().getString("anonymousId");
+    browser.deleteCookie("ajs_anonymous_id").deleteCookie("ajs_user_id");
+    JsonObject next = json(browser.get("/probe"));
+    assertThat(next.getString("anonymousId")).isNotEqualTo(id).isEqualTo(minted);
+    assertThat(text(next, "userId")).isNull();
+  }
+
+  @Test
   void redirectCarriesTheCookies() {
     Browser browser = browser();
     Browser.Response response = browser.get("/probe?do=identify&userId=redirected&do=redirect");
