@@ -77,7 +77,7 @@ class JndiStoreOnTomcatTest {
     String anonymousId = identified.getString("anonymousId");
 
     DataSource dataSource = dataSource();
-    await().atMost(Duration.ofSeconds(10)).until(() -> count(dataSource, anonymousId) == 1);
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> count(dataSource, anonymousId) == 1);
 
     browser.clearCookies();
     JsonObject restored = json(browser.get("/probe"));
