@@ -98,7 +98,7 @@ public final class Snippet {
         .append("      return a;\n")
         .append("    };\n")
         .append("  };\n")
-        .append("  for (var i = 0; i < a.methods.length; i++) { a[a.methods[i]] = a.factory(a.methods[i]); }\n")
+        .append("  a.methods.forEach(function (method) { a[method] = a.factory(method); });\n")
         .append("  a.load = function (key, options) {\n")
         .append("    var s = d.createElement(\"script\");\n")
         .append("    s.async = true;\n")
