@@ -10,7 +10,7 @@
   <jsp:body>
   <h1>Your cart</h1>
   <c:choose>
-    <c:when test="${empty sessionScope.cart or sessionScope.cart.empty}">
+    <c:when test="${empty sessionScope.cart or sessionScope.cart.count == 0}">
       <p class="lead">Your cart is empty. <a href="${pageContext.request.contextPath}/">Browse the shop</a>.</p>
     </c:when>
     <c:otherwise>

@@ -78,9 +78,9 @@
       <h2>Cookies the server saw</h2>
       <table class="kv" id="inspector-cookies">
         <tr><th>Name</th><th>Value, as sent</th></tr>
-        <c:forEach var="cookie" items="${cookies}">
-          <tr><td class="mono"><c:out value="${cookie.name}"/><c:if test="${not empty cookie.note}"><div class="hint" style="font-family: inherit; color: var(--muted); font-size: 12px"><c:out value="${cookie.note}"/></div></c:if></td>
-            <td class="val mono"><c:out value="${cookie.value}"/></td></tr>
+        <c:forEach var="seen" items="${cookies}">
+          <tr><td class="mono"><c:out value="${seen.name}"/><c:if test="${not empty seen.note}"><div class="hint" style="font-family: inherit; color: var(--muted); font-size: 12px"><c:out value="${seen.note}"/></div></c:if></td>
+            <td class="val mono"><c:out value="${seen.value}"/></td></tr>
         </c:forEach>
       </table>
       <c:if test="${empty cookies}"><p class="none">This request carried no cookies (a first visit).</p></c:if>

@@ -1,4 +1,4 @@
-<%@ tag description="A product's illustration, an inline SVG drawn in the catalogue's colour" pageEncoding="UTF-8" %>
+<%@ tag description="A product's illustration, an inline SVG drawn in the catalogue's colour" pageEncoding="UTF-8" trimDirectiveWhitespaces="true" %>
 <%@ attribute name="product" required="true" type="dev.audiencekit.demo.Product" %>
 <%@ attribute name="height" required="true" %>
 <%@ taglib prefix="c" uri="jakarta.tags.core" %>

@@ -1,4 +1,4 @@
-<%@ tag description="The shop's page: header, content, identity strip and the analytics.js snippet" pageEncoding="UTF-8" %>
+<%@ tag description="The shop's page: header, content, identity strip and the analytics.js snippet" pageEncoding="UTF-8" trimDirectiveWhitespaces="true" %>
 <%@ attribute name="title" required="true" %>
 <%@ attribute name="head" fragment="true" description="Extra elements for the head, e.g. a page's own style" %>
 <%@ attribute name="scripts" fragment="true" description="Page scripts that use window.analytics, rendered after the snippet" %>
@@ -83,7 +83,7 @@
     <span>Visitor <code id="visitor-anonymous-id"><analytics:anonymousId/></code></span>
     <c:if test="${not empty analytics.userId}"><span>user <code id="visitor-user-id"><c:out value="${analytics.userId}"/></code></span></c:if>
     <span>resolved from <strong><c:out value="${analytics.source}"/></strong></span>
-    <span>· a demo of audiencekit: server-side identity with analytics.js semantics</span>
+    <span style="margin-left: auto">a demo of audiencekit: server-side identity with analytics.js semantics</span>
   </div>
 </footer>
 <c:set var="host" value="${pageContext.request.serverName}:${pageContext.request.serverPort}"/>

@@ -59,7 +59,7 @@ public final class TimelineEntry {
           details.add("…");
           break;
         }
-        if (!"page".equals(type) || !List.of("path", "url", "search", "referrer").contains(field.getKey())) {
+        if (!"page".equals(type) || !List.of("path", "url", "search", "referrer", "name", "category").contains(field.getKey())) {
           details.add(field.getKey() + " = " + shortJson(field.getValue()));
         }
       }

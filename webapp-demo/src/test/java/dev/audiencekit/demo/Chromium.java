@@ -26,7 +26,7 @@ import java.util.List;
 final class Chromium implements AutoCloseable {
   static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/bin/chromium");
   static final String CHROMEDRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
-  private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecc";
+  private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Process driver;
@@ -97,7 +97,10 @@ final class Chromium implements AutoCloseable {
   /** The first element matching {@code css}; fails when there is none. */
   String find(String css) {
     JsonValue value = command("element", Json.createObjectBuilder().add("using", "css selector").add("value", css).build());
-    return value.asJsonObject().getString(ELEMENT);
+    if (!(value instanceof JsonObject element) || !(element.get(ELEMENT) instanceof jakarta.json.JsonString id)) {
+      throw new IllegalStateException("no element for " + css + ": " + value);
+    }
+    return id.getString();
   }
 
   boolean exists(String css) {

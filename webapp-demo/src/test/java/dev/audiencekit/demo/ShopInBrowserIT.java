@@ -65,6 +65,17 @@ class ShopInBrowserIT {
 
   @Test
   void wholeShopFlowKeepsOneIdentityInBrowserAndServer() throws Exception {
+    try {
+      walkTheShop();
+    } catch (Throwable failure) {
+      browser.screenshot(ARTIFACTS.resolve("failure.png"));
+      java.nio.file.Files.writeString(ARTIFACTS.resolve("failure.html"),
+          String.valueOf(browser.scriptText("return document.documentElement.outerHTML;")));
+      throw failure;
+    }
+  }
+
+  private void walkTheShop() throws Exception {
     // 1. First visit: the server mints the id; scripts see the readable cookie, never the backup.
     browser.open(base + "/");
     String anonymousId = documentAnonymousId();
