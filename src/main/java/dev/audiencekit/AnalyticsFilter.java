@@ -11,7 +11,6 @@ import dev.audiencekit.metrics.Metrics;
 import dev.audiencekit.privacy.BotDetector;
 import dev.audiencekit.privacy.Fingerprinter;
 import dev.audiencekit.store.Mirror;
-import dev.audiencekit.store.Stores;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
@@ -96,7 +95,7 @@ public class AnalyticsFilter implements Filter {
     Mirror mirror = null;
     Delivery delivery = null;
     try {
-      mirror = new Mirror(Stores.open(settings, metrics), settings, metrics);
+      mirror = Mirror.open(settings, metrics);
       delivery = Delivery.start(settings, metrics, tempDir(servletContext), config.getFilterName());
       engine = new Engine(settings, metrics, Clock.systemUTC(), mirror, delivery, new Fingerprinter(settings),
           new BotDetector(settings.botsPatterns()), version());

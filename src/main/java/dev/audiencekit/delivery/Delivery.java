@@ -137,6 +137,11 @@ public final class Delivery implements AutoCloseable {
         + ", spool=" + (spool.enabled() ? spool.dir() + " (" + spool.bytes() + " bytes waiting)" : "disabled"));
   }
 
+  /** The spool folder in use, or {@code null} when the spool is disabled. */
+  Path spoolDir() {
+    return spool.enabled() ? spool.dir() : null;
+  }
+
   private Spool openSpool(Settings settings, Path defaultSpoolDir, List<String> ids) {
     String configured = settings.spoolDir();
     if ("none".equals(configured)) {
@@ -247,7 +252,7 @@ public final class Delivery implements AutoCloseable {
   private long lingerMs() {
     long linger = settings.flushIntervalMs();
     for (SinkChannel channel : channels) {
-      if (channel.isDown()) {
+      if (channel.isFailing()) {
         return Math.min(linger, tuning.outageLingerMs); // to the spool quickly while the collector is away
       }
     }
@@ -271,7 +276,7 @@ public final class Delivery implements AutoCloseable {
           first = queue.poll(waitNanos, TimeUnit.NANOSECONDS);
         }
       } catch (InterruptedException e) {
-        continue; // close() interrupts to hurry us; the loop sees stopBatcher
+        continue; // nobody should interrupt this thread; the loop sees stopBatcher
       }
       if (first != null) {
         drained.add(first);
@@ -369,7 +374,7 @@ public final class Delivery implements AutoCloseable {
           try {
             replayWake.wait(progressed ? 20 : 100);
           } catch (InterruptedException e) {
-            // close() interrupts; the loop checks the flag
+            // nobody should interrupt this thread; the loop checks the flag
           }
         }
       }
@@ -400,13 +405,14 @@ public final class Delivery implements AutoCloseable {
     for (SinkChannel channel : channels) {
       channel.drainUntil(deadline);
     }
+    // No interrupts: an interrupted thread inside file I/O closes the FileChannel it is using.
     stopReplayer = true;
     if (replayer != null) {
-      replayer.interrupt();
+      wakeReplayer();
       join(replayer);
     }
     stopBatcher = true;
-    batcher.interrupt();
+    queue.offer(FLUSH); // wakes the batcher if it waits for events; if the queue is full it is busy anyway
     join(batcher);
     boolean delivered = true;
     try {

@@ -97,6 +97,11 @@ final class SinkChannel {
     return consecutiveFailures.get() >= tuning.downAfterFailures;
   }
 
+  /** Whether the last attempt failed: events should reach the spool quickly rather than wait in memory. */
+  boolean isFailing() {
+    return consecutiveFailures.get() > 0;
+  }
+
   int pending() {
     return pending.get();
   }
@@ -315,10 +320,15 @@ final class SinkChannel {
       }
       giveUp(batch);
     }
-    workers.shutdownNow();
+    workers.shutdown();
     try {
-      if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
-        LOG.log(Level.WARNING, "sink " + id + " did not return from deliver() within 2 s of shutdown");
+      // a deliver() still running (e.g. a slow HTTP request) is interrupted only if it does not end soon;
+      // its batch is already in the spool
+      if (!workers.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+        workers.shutdownNow();
+        if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+          LOG.log(Level.WARNING, "sink " + id + " did not return from deliver() within 2.5 s of shutdown");
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -274,12 +274,8 @@ final class Spool implements AutoCloseable {
               + target);
       return;
     }
-    try {
-      if (requests.offer(new Request(target, events, null), Math.max(0, maxWaitMs), TimeUnit.MILLISECONDS)) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (offerUninterruptibly(new Request(target, events, null), maxWaitMs)) {
+      return;
     }
     drop(events.size(), "spool-backlog",
         "spool writer is behind (disk too slow?): dropped " + events.size() + " event(s) for sink " + target);
@@ -301,14 +297,29 @@ final class Spool implements AutoCloseable {
       LOG.log(Level.WARNING, "dead letter (no spool folder to keep it in): " + abbreviate(line.toString(), 2000));
       return;
     }
-    try {
-      if (requests.offer(new Request(null, null, line.toString()), 5, TimeUnit.SECONDS)) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (offerUninterruptibly(new Request(null, null, line.toString()), 5_000)) {
+      return;
     }
     LOG.log(Level.WARNING, "dead letter (spool writer busy): " + abbreviate(line.toString(), 2000));
+  }
+
+  /** Waits for room even if the calling thread is interrupted (the interrupt is kept for the caller). */
+  private boolean offerUninterruptibly(Request request, long maxWaitMs) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, maxWaitMs));
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return requests.offer(request, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static String abbreviate(String text, int max) {
@@ -383,7 +394,7 @@ final class Spool implements AutoCloseable {
           break;
         }
       } catch (InterruptedException e) {
-        // close() interrupts to hurry us; the loop sees `stopping`
+        // nobody should interrupt this thread; carry on, the loop sees `stopping`
       } catch (IOException | RuntimeException e) {
         outages.warn("spool-write", "spool write failed", e);
       }
@@ -472,8 +483,7 @@ final class Spool implements AutoCloseable {
       stopped = true;
       return;
     }
-    stopping = true;
-    writer.interrupt();
+    stopping = true; // no interrupt: it would close the FileChannel the writer is using
     try {
       writer.join(30_000);
     } catch (InterruptedException e) {

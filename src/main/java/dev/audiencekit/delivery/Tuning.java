@@ -14,10 +14,13 @@ final class Tuning {
   DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
   /** Base of the exponential backoff (SPEC §3: 100 ms). */
   long backoffBaseMs = 100;
-  /** Attempts of one batch in memory before it is moved to the spool. */
-  int maxAttempts = 8;
+  /**
+   * Attempts of one batch in memory before it is moved to the spool (where it is retried further).
+   * Small on purpose: a batch that fails a few times is safer on disk than in memory.
+   */
+  int maxAttempts = 4;
   /** Consecutive failed attempts after which a sink counts as down: new batches go straight to disk. */
-  int downAfterFailures = 8;
+  int downAfterFailures = 4;
   /** Batches held by one sink (in flight or waiting for a retry) per unit of its concurrency. */
   int pendingPerConcurrency = 4;
   /** Longest {@code Retry-After} obeyed; a larger value is cut to this. */

@@ -178,6 +178,13 @@ final class Collector implements AutoCloseable {
     return plan == null ? status(200) : plan;
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Requests whose body has been read, answered or not. */
+  int arrived() {
+    return arrived.get();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     byte[] raw;
     try (InputStream in = exchange.getRequestBody()) {
@@ -193,6 +200,7 @@ final class Collector implements AutoCloseable {
     try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
       json = reader.readObject();
     }
+    arrived.incrementAndGet();
     int status = nextPlan().answer(exchange, body);
     Request request = new Request(System.nanoTime(), Map.copyOf(exchange.getRequestHeaders()), json, status);
     requests.add(request);

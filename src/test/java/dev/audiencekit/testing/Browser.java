@@ -25,14 +25,16 @@ public final class Browser {
       .connectTimeout(Duration.ofSeconds(10))
       .build();
 
+  private static final java.util.concurrent.atomic.AtomicInteger DEVICES = new java.util.concurrent.atomic.AtomicInteger();
   private final URI base;
   private final Map<String, String> cookies = new LinkedHashMap<>();
   private final Map<String, String> headers = new LinkedHashMap<>();
 
   public Browser(URI base) {
     this.base = base;
+    // Each instance is a different device: its own User-Agent build number gives it its own fingerprint.
     headers.put("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-        + "Chrome/126.0 Safari/537.36");
+        + "Chrome/126.0." + DEVICES.incrementAndGet() + " Safari/537.36");
     headers.put("Accept-Language", "en-GB,en;q=0.9");
   }
 
