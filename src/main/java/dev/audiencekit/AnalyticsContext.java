@@ -414,7 +414,7 @@ public final class AnalyticsContext {
     return groupTraits;
   }
 
-  private void emit(JsonObject event) {
+  private void emit(String event) {
     engine.emit(tracked, event);
   }
 }

@@ -311,12 +311,12 @@ final class Engine implements AutoCloseable {
     return mirror.find(anonymousId);
   }
 
-  void emit(boolean tracked, JsonObject event) {
+  void emit(boolean tracked, String event) {
     if (!tracked) {
       metrics.eventsDiscarded.increment();
       return;
     }
-    delivery.accept(event.toString());
+    delivery.accept(event);
   }
 
   private String ipForEvents(String clientIp) {

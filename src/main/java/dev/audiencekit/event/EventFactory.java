@@ -7,8 +7,8 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,36 +16,46 @@ import java.util.Set;
  * Builds events in the Segment spec's shape (SPEC §7): {@code type}, {@code messageId},
  * {@code timestamp}, {@code anonymousId}, {@code userId} ({@code null} when anonymous),
  * {@code context}, {@code integrations} when given, and the fields of the type.
+ *
+ * <p>Events are written straight to their JSON text (what the collector receives), on the request
+ * thread, without building an object tree first: this is the one piece of per-event work the request
+ * thread does, so it is kept to a single pass.
  */
 public final class EventFactory {
   static final Set<String> PAGE_KEYS = Set.of("path", "referrer", "search", "title", "url");
+  /** The context keys the factory fills from the request; an option of the same name replaces one. */
+  private static final Set<String> REQUEST_KEYS = Set.of("ip", "userAgent", "locale", "page", "campaign", "library");
   /** ISO-8601 UTC with milliseconds, always three digits. */
   public static final DateTimeFormatter ISO_MILLIS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final Clock clock;
-  private final JsonObject library;
+  private final String library;
 
   public EventFactory(Clock clock, String libraryVersion) {
     this.clock = clock;
     this.library = Json.createObjectBuilder()
         .add("name", "audiencekit-servlet")
         .add("version", libraryVersion)
-        .build();
+        .build()
+        .toString();
   }
 
   /** Who an event is about. {@code userId} is {@code null} for an anonymous visitor. */
   public record Ids(String anonymousId, String userId) {}
 
-  public JsonObject identify(Ids ids, JsonObject traits, RequestContext request, Options options) {
-    JsonObjectBuilder fields = Json.createObjectBuilder().add("traits", traits);
-    return build("identify", ids, fields, request, null, options);
+  public String identify(Ids ids, JsonObject traits, RequestContext request, Options options) {
+    StringBuilder out = start("identify", ids, request, null, options);
+    out.append(",\"traits\":").append(traits);
+    return out.append('}').toString();
   }
 
-  public JsonObject track(Ids ids, String event, JsonObject properties, RequestContext request,
-      Options options) {
-    JsonObjectBuilder fields = Json.createObjectBuilder().add("event", event).add("properties", properties);
-    return build("track", ids, fields, request, null, options);
+  public String track(Ids ids, String event, JsonObject properties, RequestContext request, Options options) {
+    StringBuilder out = start("track", ids, request, null, options);
+    out.append(",\"event\":");
+    JsonStrings.append(out, event);
+    out.append(",\"properties\":").append(properties);
+    return out.append('}').toString();
   }
 
   /**
@@ -53,7 +63,7 @@ public final class EventFactory {
    * {@code referrer} (and {@code title}, {@code name}, {@code category} when given), the caller's keys
    * winning; the page keys the caller gave also change {@code context.page}, as analytics.js does.
    */
-  public JsonObject page(Ids ids, String category, String name, String title, JsonObject properties,
+  public String page(Ids ids, String category, String name, String title, JsonObject properties,
       RequestContext request, Options options) {
     JsonObjectBuilder page = request.page();
     if (title != null) {
@@ -68,7 +78,6 @@ public final class EventFactory {
       props.add("category", category);
     }
     properties.forEach(props::add);
-    JsonObject finalProps = props.build();
     JsonObjectBuilder contextPage = Json.createObjectBuilder(pageContext);
     for (String key : PAGE_KEYS) {
       JsonValue given = properties.get(key);
@@ -76,79 +85,104 @@ public final class EventFactory {
         contextPage.add(key, given);
       }
     }
-    JsonObjectBuilder fields = Json.createObjectBuilder();
+    StringBuilder out = start("page", ids, request, contextPage.build(), options);
     if (name != null) {
-      fields.add("name", name);
+      out.append(",\"name\":");
+      JsonStrings.append(out, name);
     }
     if (category != null) {
-      fields.add("category", category);
+      out.append(",\"category\":");
+      JsonStrings.append(out, category);
     }
-    fields.add("properties", finalProps);
-    return build("page", ids, fields, request, contextPage.build(), options);
+    out.append(",\"properties\":").append(props.build());
+    return out.append('}').toString();
   }
 
-  public JsonObject group(Ids ids, String groupId, JsonObject traits, RequestContext request,
+  public String group(Ids ids, String groupId, JsonObject traits, RequestContext request, Options options) {
+    StringBuilder out = start("group", ids, request, null, options);
+    out.append(",\"groupId\":");
+    JsonStrings.appendNullable(out, groupId);
+    out.append(",\"traits\":").append(traits);
+    return out.append('}').toString();
+  }
+
+  public String alias(Ids ids, String userId, String previousId, RequestContext request, Options options) {
+    StringBuilder out = start("alias", new Ids(ids.anonymousId(), userId), request, null, options);
+    out.append(",\"previousId\":");
+    JsonStrings.append(out, previousId);
+    return out.append('}').toString();
+  }
+
+  /** Writes the common fields; the caller adds its own and the closing brace. */
+  private StringBuilder start(String type, Ids ids, RequestContext request, JsonObject pageOverride,
       Options options) {
-    JsonObjectBuilder fields = Json.createObjectBuilder();
-    if (groupId == null) {
-      fields.addNull("groupId");
-    } else {
-      fields.add("groupId", groupId);
-    }
-    fields.add("traits", traits);
-    return build("group", ids, fields, request, null, options);
-  }
-
-  public JsonObject alias(Ids ids, String userId, String previousId, RequestContext request,
-      Options options) {
-    JsonObjectBuilder fields = Json.createObjectBuilder().add("previousId", previousId);
-    return build("alias", new Ids(ids.anonymousId(), userId), fields, request, null, options);
-  }
-
-  private JsonObject build(String type, Ids ids, JsonObjectBuilder fields, RequestContext request,
-      JsonObject pageOverride, Options options) {
     Instant now = clock.instant();
-    Instant timestamp = options.timestamp() != null ? options.timestamp() : now;
-    String messageId = options.messageId() != null
-        ? options.messageId()
-        : "ak-" + now.toEpochMilli() + "-" + Uuids.fast();
-    JsonObjectBuilder event = Json.createObjectBuilder()
-        .add("type", type)
-        .add("messageId", messageId)
-        .add("timestamp", ISO_MILLIS.format(timestamp))
-        .add("anonymousId", ids.anonymousId());
-    String userId = ids.userId() != null ? ids.userId() : options.userId();
-    if (userId == null) {
-      event.addNull("userId");
+    StringBuilder out = new StringBuilder(1024);
+    out.append("{\"type\":\"").append(type).append("\",\"messageId\":");
+    if (options.messageId() != null) {
+      JsonStrings.append(out, options.messageId());
     } else {
-      event.add("userId", userId);
+      out.append("\"ak-").append(now.toEpochMilli()).append('-').append(Uuids.fast()).append('"');
     }
-    event.add("context", context(request, pageOverride, options));
+    out.append(",\"timestamp\":\"");
+    ISO_MILLIS.formatTo(options.timestamp() != null ? options.timestamp() : now, out);
+    out.append("\",\"anonymousId\":");
+    JsonStrings.append(out, ids.anonymousId());
+    out.append(",\"userId\":");
+    JsonStrings.appendNullable(out, ids.userId() != null ? ids.userId() : options.userId());
+    out.append(",\"context\":");
+    context(out, request, pageOverride, options.context());
     if (!options.integrations().isEmpty()) {
-      event.add("integrations", JsonValues.object("integrations", options.integrations()));
+      out.append(",\"integrations\":").append(JsonValues.object("integrations", options.integrations()));
     }
-    fields.build().forEach(event::add);
-    return event.build();
+    return out;
   }
 
-  private JsonObject context(RequestContext request, JsonObject pageOverride, Options options) {
-    JsonObjectBuilder context = Json.createObjectBuilder();
-    context.add("ip", request.ip());
-    if (request.userAgent() != null) {
-      context.add("userAgent", request.userAgent());
+  private void context(StringBuilder out, RequestContext request, JsonObject pageOverride,
+      Map<String, Object> given) {
+    out.append("{\"ip\":");
+    if (given.containsKey("ip")) {
+      out.append(JsonValues.value("context.ip", given.get("ip")));
+    } else {
+      JsonStrings.append(out, request.ip());
     }
-    if (request.locale() != null) {
-      context.add("locale", request.locale());
+    if (given.containsKey("userAgent")) {
+      out.append(",\"userAgent\":").append(JsonValues.value("context.userAgent", given.get("userAgent")));
+    } else if (request.userAgent() != null) {
+      out.append(",\"userAgent\":");
+      JsonStrings.append(out, request.userAgent());
     }
-    context.add("page", pageOverride != null ? pageOverride : request.page().build());
-    JsonObject campaign = request.campaign();
-    if (campaign != null) {
-      context.add("campaign", campaign);
+    if (given.containsKey("locale")) {
+      out.append(",\"locale\":").append(JsonValues.value("context.locale", given.get("locale")));
+    } else if (request.locale() != null) {
+      out.append(",\"locale\":");
+      JsonStrings.append(out, request.locale());
     }
-    context.add("library", library);
-    for (Map.Entry<String, Object> entry : options.context().entrySet()) {
-      context.add(entry.getKey(), JsonValues.value("context." + entry.getKey(), entry.getValue()));
+    out.append(",\"page\":");
+    if (given.containsKey("page")) {
+      out.append(JsonValues.value("context.page", given.get("page")));
+    } else if (pageOverride != null) {
+      out.append(pageOverride);
+    } else {
+      request.appendPage(out);
     }
-    return context.build();
+    if (given.containsKey("campaign")) {
+      out.append(",\"campaign\":").append(JsonValues.value("context.campaign", given.get("campaign")));
+    } else {
+      JsonObject campaign = request.campaign();
+      if (campaign != null) {
+        out.append(",\"campaign\":").append(campaign);
+      }
+    }
+    out.append(",\"library\":");
+    out.append(given.containsKey("library") ? JsonValues.value("context.library", given.get("library")).toString() : library);
+    for (Map.Entry<String, Object> entry : given.entrySet()) {
+      if (!REQUEST_KEYS.contains(entry.getKey())) {
+        out.append(',');
+        JsonStrings.append(out, entry.getKey());
+        out.append(':').append(JsonValues.value("context." + entry.getKey(), entry.getValue()));
+      }
+    }
+    out.append('}');
   }
 }

@@ -40,6 +40,19 @@ public record RequestContext(String ip, String userAgent, String locale, String 
     return query == null || query.isEmpty() ? "" : "?" + query;
   }
 
+  /** Appends the page object's JSON text: {@code path}, {@code referrer}, {@code search}, {@code url}. */
+  void appendPage(StringBuilder out) {
+    out.append("{\"path\":");
+    JsonStrings.append(out, path);
+    out.append(",\"referrer\":");
+    JsonStrings.append(out, referrer);
+    out.append(",\"search\":");
+    JsonStrings.append(out, search());
+    out.append(",\"url\":");
+    JsonStrings.append(out, url);
+    out.append('}');
+  }
+
   /** The page object: {@code path}, {@code referrer}, {@code search}, {@code url}. */
   public JsonObjectBuilder page() {
     return Json.createObjectBuilder()
