@@ -1,29 +1,24 @@
 package dev.audiencekit.bench;
 
+import dev.audiencekit.Options;
+import dev.audiencekit.event.EventFactory;
+import dev.audiencekit.event.JsonValues;
+import dev.audiencekit.event.RequestContext;
+import java.time.Clock;
 import com.segment.analytics.Analytics;
 import com.segment.analytics.messages.TrackMessage;
 import dev.audiencekit.config.Settings;
 import dev.audiencekit.delivery.Delivery;
 import dev.audiencekit.metrics.Metrics;
-import jakarta.json.Json;
-import jakarta.json.JsonBuilderFactory;
-import jakarta.json.JsonObjectBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** The two clients under test, set up the same way: loopback collector, 100 events per batch. */
 final class Clients {
   static final int FLUSH_AT = 100;
-  private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
-  private static final DateTimeFormatter ISO =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private Clients() {}
 
@@ -46,25 +41,21 @@ final class Clients {
         .build();
   }
 
+  private static final EventFactory EVENTS = new EventFactory(Clock.systemUTC(), "bench");
+  private static final RequestContext REQUEST = new RequestContext("203.0.113.7",
+      "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36", "en-GB", "/checkout",
+      "https://shop.example.com/checkout", null, "https://shop.example.com/cart");
+
   /**
-   * What the filter does per event: build the Segment JSON (type, messageId, timestamp, ids,
-   * properties, context.library) with JSON-P, as text.
+   * The event the filter builds for {@code analytics.track("Order Completed", props)}: the real
+   * {@link EventFactory}, with the request's context (ip, userAgent, locale, page, library).
    */
   static String buildEvent(long n, String anonymousId) {
-    JsonObjectBuilder properties = JSON.createObjectBuilder().add("plan", "pro").add("n", n);
-    JsonObjectBuilder context = JSON.createObjectBuilder()
-        .add("library", JSON.createObjectBuilder().add("name", "audiencekit-servlet").add("version", "bench"));
-    return JSON.createObjectBuilder()
-        .add("type", "track")
-        .add("messageId", "ak-" + System.currentTimeMillis() + "-" + UUID.randomUUID())
-        .add("timestamp", ISO.format(Instant.now()))
-        .add("anonymousId", anonymousId)
-        .addNull("userId")
-        .add("event", "Order Completed")
-        .add("properties", properties)
-        .add("context", context)
-        .build()
-        .toString();
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("plan", "pro");
+    properties.put("n", n);
+    return EVENTS.track(new EventFactory.Ids(anonymousId, null), "Order Completed",
+        JsonValues.object("properties", properties), REQUEST, Options.create());
   }
 
   /** The equivalent analytics-java call. */
