@@ -165,7 +165,7 @@ abstract class ClusterContract {
   }
 
   @Test
-  void identityLearnedOnOneNodeIsRestoredOnTheOtherWithinASecondOfTheWrite() {
+  void firstVisitOnOneNodeIsRestoredOnTheOtherThatNeverSawTheBrowser() {
     Browser browser = device();
     String id = json(onA(browser).get("/probe?do=identify&userId=u-quick")).getString("anonymousId");
     awaitStored(id, "u-quick", VISIBLE_WITHIN);
