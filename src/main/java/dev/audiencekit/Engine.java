@@ -171,7 +171,7 @@ final class Engine implements AutoCloseable {
       countInvalid(backup);
       if (backup.value() != null) {
         metrics.restoredFromBackupCookie.increment();
-        return restored(IdentitySource.BACKUP_COOKIE, backup.value(), userId, groupId, tracked);
+        return restored(scope, IdentitySource.BACKUP_COOKIE, backup.value(), userId, groupId, tracked);
       }
     }
     boolean shared = false;
@@ -179,7 +179,7 @@ final class Engine implements AutoCloseable {
       Mirror.Restore restore = mirror.restore(scope.fingerprint);
       if (restore.anonymousId() != null) {
         metrics.restoredFromFingerprint.increment();
-        return restored(IdentitySource.FINGERPRINT, restore.anonymousId(), userId, groupId, tracked);
+        return restored(scope, IdentitySource.FINGERPRINT, restore.anonymousId(), userId, groupId, tracked);
       }
       shared = restore.outcome() == Mirror.Restore.Outcome.AMBIGUOUS;
     }
@@ -201,9 +201,12 @@ final class Engine implements AutoCloseable {
   }
 
   /** A restored id: the ids the browser lost with its cookies come back from the mirror record. */
-  private Resolution restored(IdentitySource source, String anonymousId, String userId, String groupId,
-      boolean tracked) {
+  private Resolution restored(RequestScope scope, IdentitySource source, String anonymousId, String userId,
+      String groupId, boolean tracked) {
     IdentityRecord record = mirror.find(anonymousId);
+    if (record != null && record.successor() != null) {
+      return applyLateChange(scope, tracked, record.successor());
+    }
     if (record != null) {
       userId = userId != null ? userId : record.userId();
       groupId = groupId != null ? groupId : record.groupId();
@@ -271,13 +274,17 @@ final class Engine implements AutoCloseable {
     try {
       Instant now = clock.instant();
       String current = context.peekAnonymousId();
+      String replaced = null;
       if (written != null && written.anonymousId() != null
           && written.differsFrom(current, context.userId(), context.groupId())) {
-        // The response committed before the identity changed: the browser's next request fixes it.
+        // The response committed before the identity changed: the browser's next request to this node
+        // fixes its cookies. The mirror keeps the successor too, so that a restore of the old id (by
+        // the backup cookie, on any node) follows it instead of bringing the old identity back.
         String successor = current == null ? "" : current;
         lateChanges.put(written.anonymousId(), successor);
         if (scope.persistent && !successor.equals(written.anonymousId())) {
-          mirror.save(new IdentityRecord(written.anonymousId(), null, null, null, null, successor, now));
+          replaced = written.anonymousId();
+          mirror.save(new IdentityRecord(replaced, null, null, null, null, successor, now));
         }
       }
       if (!scope.persistent) {
@@ -287,7 +294,7 @@ final class Engine implements AutoCloseable {
         if (scope.fingerprint != null) {
           mirror.unlink(scope.fingerprint, old);
         }
-        if (context.resetCalled()) {
+        if (context.resetCalled() && !old.equals(replaced)) {
           mirror.delete(old);
         }
       }

@@ -261,6 +261,18 @@ abstract class FilterContract {
   }
 
   @Test
+  void lateResetIsFollowedWhenTheBrowserComesBackWithOnlyItsBackupCookie() {
+    Browser browser = browser();
+    String id = json(browser.get("/probe?do=identify&userId=leaving-too")).getString("anonymousId");
+    Browser.Response late = browser.get("/probe?do=flush&do=reset");
+    String minted = Json.createReader(new StringReader(late.body().trim())).readObject().getString("anonymousId");
+    browser.deleteCookie("ajs_anonymous_id").deleteCookie("ajs_user_id");
+    JsonObject next = json(browser.get("/probe"));
+    assertThat(next.getString("anonymousId")).isNotEqualTo(id).isEqualTo(minted);
+    assertThat(text(next, "userId")).isNull();
+  }
+
+  @Test
   void redirectCarriesTheCookies() {
     Browser browser = browser();
     Browser.Response response = browser.get("/probe?do=identify&userId=redirected&do=redirect");
@@ -339,6 +351,22 @@ abstract class FilterContract {
     JsonObject state = json(browser.get("/probe"));
     assertThat(state.getBoolean("tracked")).isTrue();
     assertThat(browser.cookie("ajs_anonymous_id")).isEqualTo(state.getString("anonymousId"));
+  }
+
+  // ------------------------------------------------------------------ operations
+
+  @Test
+  void countersAreExposedAsAnMBeanNamedByContextAndFilter() throws Exception {
+    Browser browser = browser();
+    json(browser.get("/probe"));
+    browser.cookie("ajs_user_id", "%E0%A4%ZZ");
+    json(browser.get("/probe"));
+    javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    javax.management.ObjectName name =
+        new javax.management.ObjectName("dev.audiencekit:type=AnalyticsFilter,context=/,name=analytics");
+    assertThat(server.isRegistered(name)).isTrue();
+    assertThat((Long) server.getAttribute(name, "IdsMinted")).isPositive();
+    assertThat((Long) server.getAttribute(name, "InvalidCookies")).isPositive();
   }
 
   // ------------------------------------------------------------------ events

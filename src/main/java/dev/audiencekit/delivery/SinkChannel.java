@@ -246,6 +246,7 @@ final class SinkChannel {
     }
     outages.warn("delivery:" + id, "sink " + id + " cannot deliver (" + failures
         + " failed attempt(s) in a row); batches are retried, then kept in the spool", e);
+    metrics.eventsRetried.add(batch.events.size()); // tried again later, from memory or from the spool
     if (batch.origin != null) {
       // a spooled batch gets one attempt per turn: back to the spool, probe again after a pause
       nextProbeMs = now + Math.max(backoff.delayMs(Math.max(1, failures - tuning.downAfterFailures + 1)),
@@ -258,14 +259,18 @@ final class SinkChannel {
     }
     batch.failures++;
     long delay = Math.max(backoff.delayMs(batch.failures), retryAfterMs);
-    if (closing || isDown() || batch.failures >= tuning.maxAttempts || now + delay >= deadlineMs) {
+    // No answer at all (refused, reset, timed out): the remote is probably away, and a batch is safer
+    // on disk than in memory, so it goes to the spool at once and is retried from there. An answered
+    // 408/429/5xx is retried in memory a few times first.
+    boolean answered = e instanceof SinkException failure && failure.status() > 0;
+    boolean toDiskNow = !answered && spool.enabled();
+    if (toDiskNow || closing || isDown() || batch.failures >= tuning.maxAttempts || now + delay >= deadlineMs) {
       if (isDown()) {
         nextProbeMs = Math.max(nextProbeMs, now + backoff.delayMs(1));
       }
       giveUp(batch);
       return;
     }
-    metrics.eventsRetried.add(batch.events.size());
     dispatch(batch, delay);
   }
 

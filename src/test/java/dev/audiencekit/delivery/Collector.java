@@ -127,6 +127,8 @@ final class Collector implements AutoCloseable {
   }
 
   private void up() throws IOException {
+    // the JDK server leaves Nagle on by default: each small response then waits for a delayed ACK (~40 ms)
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     executor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "test-collector");

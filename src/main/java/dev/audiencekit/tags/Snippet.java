@@ -1,0 +1,194 @@
+package dev.audiencekit.tags;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The analytics.js loader that {@code <analytics:snippet>} writes into a page: a queueing stub for
+ * {@code window.analytics}, the script element that loads the library, cookie-first storage, and the
+ * calls that make the browser library's identity equal to the server's before it sends anything.
+ *
+ * <p>How the identity is handed over, in the order analytics.js (analytics-next) replays the queue:
+ * <ol>
+ *   <li>{@code setAnonymousId(id)} is replayed first of all, right after the library is constructed
+ *       and before its destinations load;</li>
+ *   <li>an {@code initialize} listener (listeners are registered before initialisation, and
+ *       {@code initialize} is emitted before any queued event is replayed) sets the userId, clearing
+ *       it from every store when the server has none, so a stale id left in localStorage after a
+ *       logout never comes back; then sets the anonymousId again (changing the userId makes
+ *       analytics.js drop its anonymousId) and the groupId;</li>
+ *   <li>{@code page()}, only when asked for.</li>
+ * </ol>
+ *
+ * <p>An immutable, validated value; {@link #render} is a pure function of it and the identity.
+ */
+public final class Snippet {
+  /** Where analytics.js and its project settings come from unless {@code cdnHost} says otherwise. */
+  public static final String DEFAULT_CDN = "https://cdn.segment.com";
+  /** The storage order that makes the cookies (which the server reads and writes) authoritative. */
+  static final String STORAGE = "{stores: [\"cookie\", \"localStorage\", \"memory\"]}";
+
+  private final String writeKey;
+  private final String src;
+  private final String cdnHost;
+  private final String apiHost;
+  private final boolean page;
+
+  /** The ids the browser library must adopt; {@code userId} and {@code groupId} may be null. */
+  public record Identity(String anonymousId, String userId, String groupId) {
+    public Identity {
+      if (anonymousId == null) {
+        throw new IllegalArgumentException("anonymousId is required");
+      }
+    }
+  }
+
+  /**
+   * @param writeKey the source write key (required)
+   * @param src URL of analytics.js; null for {@code <cdnHost>/analytics.js/v1/<writeKey>/analytics.min.js}
+   * @param cdnHost a URL with scheme from which analytics.js loads its settings and lazy bundles; null
+   *     for analytics.js's own choice (the Segment CDN)
+   * @param apiHost where analytics.js sends events, in its own form {@code host[:port]/path} without
+   *     scheme; spoken over the page's scheme. Null for the host in the project settings
+   * @param page whether the loader also sends a page event
+   * @throws IllegalArgumentException naming the attribute when a value is malformed
+   */
+  public Snippet(String writeKey, String src, String cdnHost, String apiHost, boolean page) {
+    this.writeKey = requireWriteKey(writeKey);
+    this.cdnHost = cdnHost(blankToNull(cdnHost));
+    this.src = src(blankToNull(src));
+    this.apiHost = apiHost(blankToNull(apiHost));
+    this.page = page;
+  }
+
+  public String writeKey() {
+    return writeKey;
+  }
+
+  /** The URL the loader fetches analytics.js from (the default when {@code src} was not given). */
+  public String src() {
+    if (src != null) {
+      return src;
+    }
+    return (cdnHost != null ? cdnHost : DEFAULT_CDN) + "/analytics.js/v1/"
+        + URLEncoder.encode(writeKey, StandardCharsets.UTF_8).replace("+", "%20") + "/analytics.min.js";
+  }
+
+  /** The {@code <script>} element for {@code identity}. Every value is escaped for its JavaScript string. */
+  public String render(Identity identity) {
+    String anonymousId = Escaping.jsLiteral(identity.anonymousId());
+    String key = Escaping.jsLiteral(writeKey);
+    StringBuilder js = new StringBuilder(2048);
+    js.append("<script>\n")
+        .append("(function (w, d) {\n")
+        .append("  var a = w.analytics = w.analytics || [];\n")
+        .append("  if (a.initialize || a.invoked) { return; }\n")
+        .append("  a.invoked = true;\n")
+        .append("  a.methods = [\"track\", \"page\", \"identify\", \"group\", \"alias\", \"reset\", \"ready\", ")
+        .append("\"on\", \"off\", \"once\",\n")
+        .append("    \"setAnonymousId\", \"addSourceMiddleware\", \"addDestinationMiddleware\", ")
+        .append("\"addIntegrationMiddleware\", \"register\",\n")
+        .append("    \"debug\", \"screen\", \"pageview\", \"trackClick\", \"trackLink\", \"trackForm\", ")
+        .append("\"trackSubmit\"];\n")
+        .append("  a.factory = function (method) {\n")
+        .append("    return function () {\n")
+        .append("      if (w.analytics.initialized) { return w.analytics[method].apply(w.analytics, arguments); }\n")
+        .append("      a.push([method].concat(Array.prototype.slice.call(arguments)));\n")
+        .append("      return a;\n")
+        .append("    };\n")
+        .append("  };\n")
+        .append("  a.methods.forEach(function (method) { a[method] = a.factory(method); });\n")
+        .append("  a.load = function (key, options) {\n")
+        .append("    var s = d.createElement(\"script\");\n")
+        .append("    s.async = true;\n")
+        .append("    s.src = ").append(Escaping.jsLiteral(src())).append(";\n")
+        .append("    var first = d.getElementsByTagName(\"script\")[0];\n")
+        .append("    first.parentNode.insertBefore(s, first);\n")
+        .append("    a._loadOptions = options;\n")
+        .append("  };\n")
+        .append("  a._writeKey = ").append(key).append(";\n");
+    if (cdnHost != null) {
+      js.append("  a._cdn = ").append(Escaping.jsLiteral(cdnHost)).append(";\n");
+    }
+    js.append("  a.setAnonymousId(").append(anonymousId).append(");\n")
+        .append("  a.on(\"initialize\", function () {\n")
+        .append("    var user = this.user(), group = this.group();\n")
+        .append("    var userId = ").append(Escaping.jsLiteral(identity.userId())).append(";\n")
+        .append("    var groupId = ").append(Escaping.jsLiteral(identity.groupId())).append(";\n")
+        .append("    if (userId === null && user.id() !== null) { user.traits({}); }\n")
+        .append("    user.id(userId);\n")
+        .append("    user.anonymousId(").append(anonymousId).append(");\n")
+        .append("    if (groupId === null && group.id() !== null) { group.traits({}); }\n")
+        .append("    group.id(groupId);\n")
+        .append("  });\n")
+        .append("  a.load(").append(key).append(", {\n")
+        .append("    storage: ").append(STORAGE);
+    if (apiHost != null) {
+      js.append(",\n")
+          .append("    integrations: {\"Segment.io\": {apiHost: ").append(Escaping.jsLiteral(apiHost))
+          .append(", protocol: d.location.protocol === \"https:\" ? \"https\" : \"http\"}}");
+    }
+    js.append("\n  });\n");
+    if (page) {
+      js.append("  a.page();\n");
+    }
+    js.append("})(window, document);\n")
+        .append("</script>");
+    return js.toString();
+  }
+
+  private static String requireWriteKey(String writeKey) {
+    if (writeKey == null || writeKey.isBlank()) {
+      throw new IllegalArgumentException("writeKey is required");
+    }
+    if (writeKey.length() > 256 || writeKey.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("writeKey must be 1 to 256 characters without control characters");
+    }
+    return writeKey;
+  }
+
+  private static String cdnHost(String cdnHost) {
+    if (cdnHost == null) {
+      return null;
+    }
+    if (!isHttpUrl(cdnHost)) {
+      throw new IllegalArgumentException("cdnHost '" + cdnHost
+          + "' is not an http:// or https:// URL (e.g. https://cdn.segment.com)");
+    }
+    return cdnHost.endsWith("/") ? cdnHost.substring(0, cdnHost.length() - 1) : cdnHost;
+  }
+
+  private static String src(String src) {
+    if (src == null) {
+      return null;
+    }
+    boolean schemeLess = src.startsWith("/") || !src.contains(":");
+    if (!schemeLess && !isHttpUrl(src) || src.chars().anyMatch(c -> c <= ' ')) {
+      throw new IllegalArgumentException("src '" + src
+          + "' is not an http(s) URL, a protocol-relative URL or a path without spaces");
+    }
+    return src;
+  }
+
+  private static String apiHost(String apiHost) {
+    if (apiHost == null) {
+      return null;
+    }
+    if (apiHost.contains("://") || apiHost.startsWith("/") || apiHost.chars().anyMatch(c -> c <= ' ')) {
+      throw new IllegalArgumentException("apiHost '" + apiHost
+          + "' is not in analytics.js's form host[:port]/path without scheme (e.g. api.segment.io/v1)");
+    }
+    return apiHost.endsWith("/") ? apiHost.substring(0, apiHost.length() - 1) : apiHost;
+  }
+
+  private static boolean isHttpUrl(String url) {
+    String lower = url.toLowerCase(Locale.ROOT);
+    return (lower.startsWith("http://") || lower.startsWith("https://")) && url.length() > lower.indexOf("//") + 2
+        && url.chars().noneMatch(c -> c <= ' ');
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.audiencekit.tags;
+
+import dev.audiencekit.AnalyticsContext;
+import jakarta.servlet.jsp.JspException;
+import jakarta.servlet.jsp.PageContext;
+import java.io.IOException;
+
+/**
+ * {@code <analytics:snippet writeKey="…"/>} writes the analytics.js loader, configured for cookie-first
+ * storage and handed the server's anonymousId, userId and groupId, so browser and server events carry
+ * the same ids (see {@link Snippet}). Place it after every tag of the page that changes the identity
+ * (an {@code <analytics:identify>} or {@code <analytics:reset>} later in the page would not reach it),
+ * e.g. at the end of {@code <body>}.
+ *
+ * <p>{@code writeKey} falls back to the context-param {@value #WRITE_KEY_PARAM}. It is the browser
+ * source's key, public by nature; the filter's {@code writeKey} is deliberately not reused, since a
+ * server source's key should not appear in pages.
+ */
+public class SnippetTag extends AnalyticsTagSupport {
+  /** The context-param read when the tag has no {@code writeKey} attribute. */
+  public static final String WRITE_KEY_PARAM = "audiencekit.snippet.writeKey";
+
+  private String writeKey;
+  private String src;
+  private String cdnHost;
+  private String apiHost;
+  private boolean page;
+
+  public void setWriteKey(String writeKey) {
+    this.writeKey = writeKey;
+  }
+
+  public void setSrc(String src) {
+    this.src = src;
+  }
+
+  public void setCdnHost(String cdnHost) {
+    this.cdnHost = cdnHost;
+  }
+
+  public void setApiHost(String apiHost) {
+    this.apiHost = apiHost;
+  }
+
+  public void setPage(boolean page) {
+    this.page = page;
+  }
+
+  @Override
+  String tagName() {
+    return "<analytics:snippet>";
+  }
+
+  @Override
+  public void doTag() throws JspException, IOException {
+    AnalyticsContext analytics = analytics();
+    String key = writeKey;
+    if (key == null || key.isBlank()) {
+      key = ((PageContext) getJspContext()).getServletContext().getInitParameter(WRITE_KEY_PARAM);
+    }
+    if (key == null || key.isBlank()) {
+      throw new JspException(tagName() + " needs a writeKey: set the writeKey attribute or the context-param "
+          + WRITE_KEY_PARAM + " in web.xml");
+    }
+    Snippet snippet;
+    try {
+      snippet = new Snippet(key, src, cdnHost, apiHost, page);
+    } catch (IllegalArgumentException e) {
+      throw new JspException(tagName() + ": " + e.getMessage(), e);
+    }
+    Snippet.Identity identity =
+        new Snippet.Identity(analytics.user().anonymousId(), analytics.getUserId(), analytics.getGroupId());
+    getJspContext().getOut().write(snippet.render(identity));
+  }
+}
