@@ -174,20 +174,27 @@ final class Engine implements AutoCloseable {
         return restored(scope, IdentitySource.BACKUP_COOKIE, backup.value(), userId, groupId, tracked);
       }
     }
+    boolean shared = false;
     if (scope.fingerprint != null && scope.persistent) {
       Mirror.Restore restore = mirror.restore(scope.fingerprint);
       if (restore.anonymousId() != null) {
         metrics.restoredFromFingerprint.increment();
         return restored(scope, IdentitySource.FINGERPRINT, restore.anonymousId(), userId, groupId, tracked);
       }
+      shared = restore.outcome() == Mirror.Restore.Outcome.AMBIGUOUS;
     }
-    if (scope.coalescingKey != null) {
-      String recent = coalescer.recent(scope.coalescingKey);
-      if (recent != null) {
+    // Coalescing cannot tell this device's parallel requests from another browser's on a fingerprint the
+    // mirror knows to be shared: there it could hand one browser the id just minted for another.
+    if (scope.coalescingKey != null && scope.writesCookies && !shared) {
+      String candidate = Uuids.secure();
+      String id = coalescer.claim(scope.coalescingKey, candidate);
+      if (!id.equals(candidate)) {
         metrics.coalesced.increment();
-        return new Resolution(tracked, IdentitySource.COALESCED, recent, userId, groupId, legacyTraits, null,
+        return new Resolution(tracked, IdentitySource.COALESCED, id, userId, groupId, legacyTraits, null,
             legacyTraits != null);
       }
+      metrics.idsMinted.increment();
+      return new Resolution(tracked, IdentitySource.NEW, id, userId, groupId, legacyTraits, null, true);
     }
     String minted = mintFor(scope);
     return new Resolution(tracked, IdentitySource.NEW, minted, userId, groupId, legacyTraits, null, true);

@@ -38,6 +38,26 @@ public final class Coalescer {
     return minted.anonymousId;
   }
 
+  /**
+   * Atomically: the id minted for {@code fingerprint} in the last 5 seconds that has not come back yet,
+   * or else {@code candidate}, which is then remembered as minted now. Parallel callers with the same
+   * fingerprint all get the same id, whichever of them comes first ({@link #recent} followed by
+   * {@link #minted} is a check-then-act race: two requests can both find nothing and mint two ids).
+   */
+  public String claim(String fingerprint, String candidate) {
+    long now = clock.millis();
+    if (recent.size() >= MAX_ENTRIES) {
+      evictExpired();
+      if (recent.size() >= MAX_ENTRIES) {
+        String existing = recent(fingerprint);
+        return existing != null ? existing : candidate; // a flood of new devices: do not grow
+      }
+    }
+    return recent.compute(fingerprint,
+        (key, minted) -> minted != null && now - minted.at <= WINDOW_MS ? minted : new Minted(candidate, now))
+        .anonymousId;
+  }
+
   /** Remembers that {@code anonymousId} was just minted for a request with {@code fingerprint}. */
   public void minted(String fingerprint, String anonymousId) {
     if (recent.size() >= MAX_ENTRIES) {

@@ -27,15 +27,32 @@ public final class Browser {
 
   private static final java.util.concurrent.atomic.AtomicInteger DEVICES = new java.util.concurrent.atomic.AtomicInteger();
   private final URI base;
-  private final Map<String, String> cookies = new LinkedHashMap<>();
-  private final Map<String, String> headers = new LinkedHashMap<>();
+  private final Map<String, String> cookies;
+  private final Map<String, String> headers;
 
   public Browser(URI base) {
     this.base = base;
+    this.cookies = new LinkedHashMap<>();
+    this.headers = new LinkedHashMap<>();
     // Each instance is a different device: its own User-Agent build number gives it its own fingerprint.
     headers.put("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
         + "Chrome/126.0." + DEVICES.incrementAndGet() + " Safari/537.36");
     headers.put("Accept-Language", "en-GB,en;q=0.9");
+  }
+
+  private Browser(URI base, Map<String, String> cookies, Map<String, String> headers) {
+    this.base = base;
+    this.cookies = cookies;
+    this.headers = headers;
+  }
+
+  /**
+   * The same browser (same cookie jar, same headers, so the same fingerprint) talking to another
+   * server, as a load balancer in front of several nodes would send it: cookies on one host are not
+   * scoped by port.
+   */
+  public Browser via(URI otherBase) {
+    return new Browser(otherBase, cookies, headers);
   }
 
   /** One response, with the {@code Set-Cookie} headers it carried. */

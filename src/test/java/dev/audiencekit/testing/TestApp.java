@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The test web application: the filter (registered through {@link AnalyticsFilter#register}, as a
- * listener-based application would) plus the probe servlets.
+ * listener-based application would) plus the probe servlets: {@code /probe}, {@code /events},
+ * {@code /dispatch}, {@code /metrics}, {@code /gate}, {@code /logout}.
  */
 public final class TestApp implements ServletContainerInitializer {
   private final Map<String, String> initParams;
@@ -34,5 +35,8 @@ public final class TestApp implements ServletContainerInitializer {
     context.addServlet("probe", new ProbeServlet()).addMapping("/probe", "/static/probe");
     context.addServlet("events", new EventsServlet()).addMapping("/events");
     context.addServlet("dispatch", new DispatchServlet()).addMapping("/dispatch");
+    context.addServlet("metrics", new MetricsServlet()).addMapping("/metrics");
+    context.addServlet("gate", new GateServlet()).addMapping("/gate");
+    context.addServlet("logout", new LogoutServlet()).addMapping("/logout");
   }
 }
