@@ -54,6 +54,7 @@ class JndiStoreOnTomcatTest {
     Map<String, String> params = TestApp.defaults();
     params.put("store", "jndi:java:comp/env/jdbc/analytics");
     params.put("fingerprint.secret", "jndi-test-secret-0123456789");
+    params.put("store.timeoutMs", "2000");
     context.addServletContainerInitializer(new TestApp(params), null);
     tomcat.start();
     base = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort());
@@ -77,7 +78,9 @@ class JndiStoreOnTomcatTest {
     String anonymousId = identified.getString("anonymousId");
 
     DataSource dataSource = dataSource();
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> count(dataSource, anonymousId) == 1);
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+        count(dataSource, "audiencekit_identity", anonymousId) == 1
+            && count(dataSource, "audiencekit_fingerprint_link", anonymousId) == 1);
 
     browser.clearCookies();
     JsonObject restored = json(browser.get("/probe"));
@@ -93,10 +96,10 @@ class JndiStoreOnTomcatTest {
     return dataSource;
   }
 
-  private static int count(DataSource dataSource, String anonymousId) throws Exception {
+  private static int count(DataSource dataSource, String table, String anonymousId) throws Exception {
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery(
-            "SELECT COUNT(*) FROM audiencekit_identity WHERE anonymous_id = '" + anonymousId + "'")) {
+            "SELECT COUNT(*) FROM " + table + " WHERE anonymous_id = '" + anonymousId + "'")) {
       rows.next();
       return rows.getInt(1);
     }
