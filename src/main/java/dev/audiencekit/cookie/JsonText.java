@@ -1,12 +1,12 @@
 package dev.audiencekit.cookie;
 
-import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * The JSON part of analytics.js's cookie read ({@code JSON.parse(text) ?? null}, raw text when parsing
@@ -14,6 +14,9 @@ import java.math.RoundingMode;
  * string for the writer.
  */
 final class JsonText {
+  /** Looked up once: {@code Json.createX} would search for the provider on every call. */
+  private static final JsonProvider JSON_P = JsonProvider.provider();
+
   private JsonText() {}
 
   /**
@@ -262,7 +265,7 @@ final class JsonText {
    * {@code null}. Never throws.
    */
   static JsonValue parse(String text) {
-    try (JsonParser parser = Json.createParser(new StringReader(text))) {
+    try (JsonParser parser = JSON_P.createParser(new StringReader(text))) {
       parser.next();
       JsonValue value = parser.getValue();
       return parser.hasNext() ? null : value;

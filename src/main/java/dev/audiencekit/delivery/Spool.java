@@ -1,7 +1,6 @@
 package dev.audiencekit.delivery;
 
 import dev.audiencekit.metrics.Metrics;
-import jakarta.json.Json;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -20,6 +19,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * The on-disk spool: one folder per sink of append-only segment files ({@link SpoolQueue}), a
@@ -36,6 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * locked the spool is disabled, with a WARN.
  */
 final class Spool implements AutoCloseable {
+  /** Looked up once: {@code Json.createX} would search for the provider on every call. */
+  private static final JsonProvider JSON_P = JsonProvider.provider();
+
   static final String DEAD_LETTER_FILE = "dead-letter.jsonl";
   static final String LOCK_FILE = ".lock";
   static final int FORCE_AFTER_MS = 100;
@@ -285,7 +288,7 @@ final class Spool implements AutoCloseable {
   void deadLetter(int status, String response, List<String> events) {
     StringBuilder line = new StringBuilder(64 + events.size() * 256);
     line.append("{\"status\":").append(status).append(",\"response\":")
-        .append(Json.createValue(response == null ? "" : response).toString()).append(",\"batch\":[");
+        .append(JSON_P.createValue(response == null ? "" : response).toString()).append(",\"batch\":[");
     for (int i = 0; i < events.size(); i++) {
       if (i > 0) {
         line.append(',');

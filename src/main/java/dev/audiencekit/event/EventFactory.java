@@ -1,7 +1,6 @@
 package dev.audiencekit.event;
 
 import dev.audiencekit.Options;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -11,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Set;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * Builds events in the Segment spec's shape (SPEC §7): {@code type}, {@code messageId},
@@ -22,6 +22,9 @@ import java.util.Set;
  * thread does, so it is kept to a single pass.
  */
 public final class EventFactory {
+  /** Looked up once: {@code Json.createX} would search for the provider on every call. */
+  private static final JsonProvider JSON_P = JsonProvider.provider();
+
   static final Set<String> PAGE_KEYS = Set.of("path", "referrer", "search", "title", "url");
   /** The context keys the factory fills from the request; an option of the same name replaces one. */
   private static final Set<String> REQUEST_KEYS = Set.of("ip", "userAgent", "locale", "page", "campaign", "library");
@@ -34,7 +37,7 @@ public final class EventFactory {
 
   public EventFactory(Clock clock, String libraryVersion) {
     this.clock = clock;
-    this.library = Json.createObjectBuilder()
+    this.library = JSON_P.createObjectBuilder()
         .add("name", "audiencekit-servlet")
         .add("version", libraryVersion)
         .build()
@@ -70,7 +73,7 @@ public final class EventFactory {
       page.add("title", title);
     }
     JsonObject pageContext = page.build();
-    JsonObjectBuilder props = Json.createObjectBuilder(pageContext);
+    JsonObjectBuilder props = JSON_P.createObjectBuilder(pageContext);
     if (name != null) {
       props.add("name", name);
     }
@@ -78,7 +81,7 @@ public final class EventFactory {
       props.add("category", category);
     }
     properties.forEach(props::add);
-    JsonObjectBuilder contextPage = Json.createObjectBuilder(pageContext);
+    JsonObjectBuilder contextPage = JSON_P.createObjectBuilder(pageContext);
     for (String key : PAGE_KEYS) {
       JsonValue given = properties.get(key);
       if (given != null) {

@@ -1,6 +1,5 @@
 package dev.audiencekit.event;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -12,6 +11,7 @@ import java.time.temporal.TemporalAccessor;
 import java.util.Collection;
 import java.util.Date;
 import java.util.Map;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * Converts the traits and properties callers pass ({@code Map<String, ?>} of JSON-representable
@@ -19,6 +19,9 @@ import java.util.Map;
  * names the key.
  */
 public final class JsonValues {
+  /** Looked up once: {@code Json.createX} would search for the provider on every call. */
+  private static final JsonProvider JSON_P = JsonProvider.provider();
+
   /** Nesting deeper than this is refused (it is almost always a cycle). */
   static final int MAX_DEPTH = 32;
 
@@ -45,7 +48,7 @@ public final class JsonValues {
   }
 
   private static JsonObject toObject(String path, Map<?, ?> map, int depth) {
-    JsonObjectBuilder builder = Json.createObjectBuilder();
+    JsonObjectBuilder builder = JSON_P.createObjectBuilder();
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       if (!(entry.getKey() instanceof String key)) {
         throw new IllegalArgumentException(path + " has a key that is not a String: " + entry.getKey());
@@ -66,13 +69,13 @@ public final class JsonValues {
       return json;
     }
     if (value instanceof String s) {
-      return Json.createValue(s);
+      return JSON_P.createValue(s);
     }
     if (value instanceof Boolean b) {
       return b ? JsonValue.TRUE : JsonValue.FALSE;
     }
     if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-      return Json.createValue(((Number) value).longValue());
+      return JSON_P.createValue(((Number) value).longValue());
     }
     if (value instanceof Double d) {
       return finite(path, d);
@@ -81,31 +84,31 @@ public final class JsonValues {
       return finite(path, f.doubleValue());
     }
     if (value instanceof BigDecimal d) {
-      return Json.createValue(d);
+      return JSON_P.createValue(d);
     }
     if (value instanceof BigInteger i) {
-      return Json.createValue(i);
+      return JSON_P.createValue(i);
     }
     if (value instanceof Number n) {
-      return Json.createValue(new BigDecimal(n.toString()));
+      return JSON_P.createValue(new BigDecimal(n.toString()));
     }
     if (value instanceof CharSequence s) {
-      return Json.createValue(s.toString());
+      return JSON_P.createValue(s.toString());
     }
     if (value instanceof Character c) {
-      return Json.createValue(c.toString());
+      return JSON_P.createValue(c.toString());
     }
     if (value instanceof TemporalAccessor || value instanceof Enum<?> || value instanceof java.util.UUID) {
-      return Json.createValue(value.toString());
+      return JSON_P.createValue(value.toString());
     }
     if (value instanceof Date date) {
-      return Json.createValue(date.toInstant().toString());
+      return JSON_P.createValue(date.toInstant().toString());
     }
     if (value instanceof Map<?, ?> map) {
       return toObject(path, map, depth);
     }
     if (value instanceof Collection<?> collection) {
-      JsonArrayBuilder array = Json.createArrayBuilder();
+      JsonArrayBuilder array = JSON_P.createArrayBuilder();
       int i = 0;
       for (Object item : collection) {
         array.add(toValue(path + "[" + i++ + "]", item, depth + 1));
@@ -113,7 +116,7 @@ public final class JsonValues {
       return array.build();
     }
     if (value.getClass().isArray()) {
-      JsonArrayBuilder array = Json.createArrayBuilder();
+      JsonArrayBuilder array = JSON_P.createArrayBuilder();
       int length = Array.getLength(value);
       for (int i = 0; i < length; i++) {
         array.add(toValue(path + "[" + i + "]", Array.get(value, i), depth + 1));
@@ -130,9 +133,9 @@ public final class JsonValues {
       throw new IllegalArgumentException(path + " is " + d + ", which JSON cannot represent");
     }
     if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-      return Json.createValue((long) d);
+      return JSON_P.createValue((long) d);
     }
-    return Json.createValue(d);
+    return JSON_P.createValue(d);
   }
 
   /** Shallow merge: the keys of {@code update} win (analytics.js trait caching). */
@@ -143,7 +146,7 @@ public final class JsonValues {
     if (update.isEmpty()) {
       return base;
     }
-    JsonObjectBuilder builder = Json.createObjectBuilder(base);
+    JsonObjectBuilder builder = JSON_P.createObjectBuilder(base);
     update.forEach(builder::add);
     return builder.build();
   }

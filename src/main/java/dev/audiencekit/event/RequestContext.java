@@ -1,6 +1,5 @@
 package dev.audiencekit.event;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.io.ByteArrayOutputStream;
@@ -8,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * What an event's {@code context} takes from the request: {@code ip}, {@code userAgent},
@@ -23,6 +23,9 @@ import java.nio.ByteBuffer;
  */
 public record RequestContext(String ip, String userAgent, String locale, String path, String url,
     String query, String referrer) {
+  /** Looked up once: {@code Json.createX} would search for the provider on every call. */
+  private static final JsonProvider JSON_P = JsonProvider.provider();
+
 
   static final int MAX_HEADER = 1024;
 
@@ -55,7 +58,7 @@ public record RequestContext(String ip, String userAgent, String locale, String 
 
   /** The page object: {@code path}, {@code referrer}, {@code search}, {@code url}. */
   public JsonObjectBuilder page() {
-    return Json.createObjectBuilder()
+    return JSON_P.createObjectBuilder()
         .add("path", path)
         .add("referrer", referrer)
         .add("search", search())
@@ -89,7 +92,7 @@ public record RequestContext(String ip, String userAgent, String locale, String 
         raw = raw.substring(0, secondEq);
       }
       if (campaign == null) {
-        campaign = Json.createObjectBuilder();
+        campaign = JSON_P.createObjectBuilder();
       }
       campaign.add(name, formDecode(raw));
     }

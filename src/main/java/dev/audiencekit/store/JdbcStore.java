@@ -1,6 +1,5 @@
 package dev.audiencekit.store;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.IOException;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import javax.sql.DataSource;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * The mirror in a SQL database reached through a {@link DataSource}: PostgreSQL and H2 are tested;
@@ -40,6 +40,9 @@ import javax.sql.DataSource;
  * Every statement has a query timeout. Every method throws {@link StoreException} on failure.
  */
 public final class JdbcStore implements IdentityStore {
+  /** Looked up once: {@code Json.createX} would search for the provider on every call. */
+  private static final JsonProvider JSON_P = JsonProvider.provider();
+
   /** Rows deleted per statement by {@link #expire}. */
   public static final int EXPIRE_BATCH = 1000;
   /** Batches per {@link #expire} call at most; the next periodic run continues. */
@@ -530,7 +533,7 @@ public final class JdbcStore implements IdentityStore {
     if (text == null || text.isEmpty()) {
       return JsonObject.EMPTY_JSON_OBJECT;
     }
-    try (JsonReader reader = Json.createReader(new StringReader(text))) {
+    try (JsonReader reader = JSON_P.createReader(new StringReader(text))) {
       return reader.readObject();
     }
   }
