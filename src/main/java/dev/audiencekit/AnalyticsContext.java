@@ -163,10 +163,10 @@ public final class AnalyticsContext {
     if (event == null || event.isEmpty()) {
       throw new IllegalArgumentException("event must be a non-empty event name");
     }
-    JsonObject props = JsonValues.object("properties", properties);
     Options opts = options == null ? Options.create() : options;
+    String json = engine.events().track(ids(opts), event, properties, scope.requestContext(), opts);
     applyAnonymousIdOption(opts);
-    emit(engine.events().track(ids(), event, props, scope.requestContext(), opts));
+    emit(json);
   }
 
   public void page() {
@@ -191,10 +191,10 @@ public final class AnalyticsContext {
 
   /** Records a page view; the page's path, url, search and referrer come from the request. */
   public void page(String category, String name, Map<String, ?> properties, Options options) {
-    JsonObject props = JsonValues.object("properties", properties);
     Options opts = options == null ? Options.create() : options;
+    String json = engine.events().page(ids(opts), category, name, null, properties, scope.requestContext(), opts);
     applyAnonymousIdOption(opts);
-    emit(engine.events().page(ids(), category, name, null, props, scope.requestContext(), opts));
+    emit(json);
   }
 
   // ---------------------------------------------------------------- group, alias
@@ -376,6 +376,14 @@ public final class AnalyticsContext {
 
   private EventFactory.Ids ids() {
     return new EventFactory.Ids(anonymousId(), userId);
+  }
+
+  /**
+   * The ids of an event about to be built: the {@code anonymousId} option, when given, is the one the
+   * event carries (and becomes the visitor's once the event is built without error).
+   */
+  private EventFactory.Ids ids(Options options) {
+    return new EventFactory.Ids(options.anonymousId() != null ? options.anonymousId() : anonymousId(), userId);
   }
 
   private void applyAnonymousIdOption(Options options) {

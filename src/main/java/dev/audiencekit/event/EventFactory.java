@@ -25,7 +25,6 @@ public final class EventFactory {
   /** Looked up once: {@code Json.createX} would search for the provider on every call. */
   private static final JsonProvider JSON_P = JsonProvider.provider();
 
-  static final Set<String> PAGE_KEYS = Set.of("path", "referrer", "search", "title", "url");
   /** The context keys the factory fills from the request; an option of the same name replaces one. */
   private static final Set<String> REQUEST_KEYS = Set.of("ip", "userAgent", "locale", "page", "campaign", "library");
   /** ISO-8601 UTC with milliseconds, always three digits. */
@@ -53,11 +52,13 @@ public final class EventFactory {
     return out.append('}').toString();
   }
 
-  public String track(Ids ids, String event, JsonObject properties, RequestContext request, Options options) {
+  public String track(Ids ids, String event, Map<String, ?> properties, RequestContext request,
+      Options options) {
     StringBuilder out = start("track", ids, request, null, options);
     out.append(",\"event\":");
     JsonStrings.append(out, event);
-    out.append(",\"properties\":").append(properties);
+    out.append(",\"properties\":");
+    appendProperties(out, properties);
     return out.append('}').toString();
   }
 
@@ -66,29 +67,21 @@ public final class EventFactory {
    * {@code referrer} (and {@code title}, {@code name}, {@code category} when given), the caller's keys
    * winning; the page keys the caller gave also change {@code context.page}, as analytics.js does.
    */
-  public String page(Ids ids, String category, String name, String title, JsonObject properties,
+  public String page(Ids ids, String category, String name, String title, Map<String, ?> properties,
       RequestContext request, Options options) {
-    JsonObjectBuilder page = request.page();
-    if (title != null) {
-      page.add("title", title);
+    Map<String, ?> given = properties == null ? Map.of() : properties;
+    StringBuilder page = new StringBuilder(256).append('{');
+    pageField(page, "path", request.path(), given);
+    pageField(page, "referrer", request.referrer(), given);
+    pageField(page, "search", request.search(), given);
+    pageField(page, "url", request.url(), given);
+    if (title != null || given.containsKey("title")) {
+      pageField(page, "title", title, given);
     }
-    JsonObject pageContext = page.build();
-    JsonObjectBuilder props = JSON_P.createObjectBuilder(pageContext);
-    if (name != null) {
-      props.add("name", name);
-    }
-    if (category != null) {
-      props.add("category", category);
-    }
-    properties.forEach(props::add);
-    JsonObjectBuilder contextPage = JSON_P.createObjectBuilder(pageContext);
-    for (String key : PAGE_KEYS) {
-      JsonValue given = properties.get(key);
-      if (given != null) {
-        contextPage.add(key, given);
-      }
-    }
-    StringBuilder out = start("page", ids, request, contextPage.build(), options);
+    page.setLength(page.length() - 1);
+    String pageContext = page.append('}').toString();
+
+    StringBuilder out = start("page", ids, request, pageContext, options);
     if (name != null) {
       out.append(",\"name\":");
       JsonStrings.append(out, name);
@@ -97,8 +90,52 @@ public final class EventFactory {
       out.append(",\"category\":");
       JsonStrings.append(out, category);
     }
-    out.append(",\"properties\":").append(props.build());
-    return out.append('}').toString();
+    // properties: the page fields, name and category, then the caller's keys, which win
+    out.append(",\"properties\":{");
+    defaultField(out, "path", request.path(), given);
+    defaultField(out, "referrer", request.referrer(), given);
+    defaultField(out, "search", request.search(), given);
+    defaultField(out, "url", request.url(), given);
+    defaultField(out, "title", title, given);
+    defaultField(out, "name", name, given);
+    defaultField(out, "category", category, given);
+    if (given.isEmpty()) {
+      out.setLength(out.length() - 1);
+    } else {
+      String props = JsonValues.text("properties", given);
+      out.append(props, 1, props.length() - 1);
+    }
+    return out.append("}}").toString();
+  }
+
+  /** {@code "key":value,} for context.page: the caller's property of that name, else the request's. */
+  private static void pageField(StringBuilder out, String key, String value, Map<String, ?> given) {
+    out.append('"').append(key).append("\":");
+    if (given.containsKey(key)) {
+      JsonValues.append(out, "properties." + key, given.get(key));
+    } else {
+      JsonStrings.appendNullable(out, value);
+    }
+    out.append(',');
+  }
+
+  /** {@code "key":value,} unless the value is null or the caller gave that key itself. */
+  private static void defaultField(StringBuilder out, String key, String value, Map<String, ?> given) {
+    if (value != null && !given.containsKey(key)) {
+      out.append('"').append(key).append("\":");
+      JsonStrings.append(out, value);
+      out.append(',');
+    }
+  }
+
+  private static void appendProperties(StringBuilder out, Map<String, ?> properties) {
+    if (properties == null || properties.isEmpty()) {
+      out.append("{}");
+    } else if (properties instanceof JsonObject json) {
+      out.append(json);
+    } else {
+      JsonValues.append(out, "properties", properties);
+    }
   }
 
   public String group(Ids ids, String groupId, JsonObject traits, RequestContext request, Options options) {
@@ -117,7 +154,7 @@ public final class EventFactory {
   }
 
   /** Writes the common fields; the caller adds its own and the closing brace. */
-  private StringBuilder start(String type, Ids ids, RequestContext request, JsonObject pageOverride,
+  private StringBuilder start(String type, Ids ids, RequestContext request, String pageOverride,
       Options options) {
     Instant now = clock.instant();
     StringBuilder out = new StringBuilder(1024);
@@ -141,7 +178,7 @@ public final class EventFactory {
     return out;
   }
 
-  private void context(StringBuilder out, RequestContext request, JsonObject pageOverride,
+  private void context(StringBuilder out, RequestContext request, String pageOverride,
       Map<String, Object> given) {
     out.append("{\"ip\":");
     if (given.containsKey("ip")) {

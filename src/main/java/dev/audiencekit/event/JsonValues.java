@@ -1,9 +1,10 @@
 package dev.audiencekit.event;
 
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import java.io.StringReader;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -33,109 +34,138 @@ public final class JsonValues {
    * @param argument the argument's name, used in error messages ("traits", "properties")
    */
   public static JsonObject object(String argument, Map<String, ?> map) {
-    if (map == null) {
+    if (map == null || map.isEmpty()) {
       return JsonValue.EMPTY_JSON_OBJECT;
     }
     if (map instanceof JsonObject json) {
       return json;
     }
-    return toObject(argument, map, 0);
+    return parse(text(argument, map)).asJsonObject();
   }
 
   /** Converts one value; {@code path} names it in errors. */
   public static JsonValue value(String path, Object value) {
-    return toValue(path, value, 0);
-  }
-
-  private static JsonObject toObject(String path, Map<?, ?> map, int depth) {
-    JsonObjectBuilder builder = JSON_P.createObjectBuilder();
-    for (Map.Entry<?, ?> entry : map.entrySet()) {
-      if (!(entry.getKey() instanceof String key)) {
-        throw new IllegalArgumentException(path + " has a key that is not a String: " + entry.getKey());
-      }
-      builder.add(key, toValue(path + "." + key, entry.getValue(), depth + 1));
+    if (value instanceof JsonValue json) {
+      return json;
     }
-    return builder.build();
+    StringBuilder out = new StringBuilder();
+    append(out, path, value, 0);
+    return parse(out.toString());
   }
 
-  private static JsonValue toValue(String path, Object value, int depth) {
+  /** The JSON text of a map of traits or properties ({@code "{}"} for null), validated as {@link #object}. */
+  public static String text(String argument, Map<String, ?> map) {
+    if (map == null || map.isEmpty()) {
+      return "{}";
+    }
+    StringBuilder out = new StringBuilder(64 + 32 * map.size());
+    append(out, argument, map, 0);
+    return out.toString();
+  }
+
+  /** Appends the JSON text of {@code value} to {@code out}; {@code path} names it in errors. */
+  public static void append(StringBuilder out, String path, Object value) {
+    append(out, path, value, 0);
+  }
+
+  private static JsonValue parse(String text) {
+    try (JsonReader reader = JSON_P.createReader(new StringReader(text))) {
+      return reader.readValue();
+    }
+  }
+
+  private static void append(StringBuilder out, String path, Object value, int depth) {
     if (depth > MAX_DEPTH) {
       throw new IllegalArgumentException(path + " is nested more than " + MAX_DEPTH + " levels deep (a cycle?)");
     }
     if (value == null) {
-      return JsonValue.NULL;
-    }
-    if (value instanceof JsonValue json) {
-      return json;
-    }
-    if (value instanceof String s) {
-      return JSON_P.createValue(s);
-    }
-    if (value instanceof Boolean b) {
-      return b ? JsonValue.TRUE : JsonValue.FALSE;
-    }
-    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-      return JSON_P.createValue(((Number) value).longValue());
-    }
-    if (value instanceof Double d) {
-      return finite(path, d);
-    }
-    if (value instanceof Float f) {
-      return finite(path, f.doubleValue());
-    }
-    if (value instanceof BigDecimal d) {
-      return JSON_P.createValue(d);
-    }
-    if (value instanceof BigInteger i) {
-      return JSON_P.createValue(i);
-    }
-    if (value instanceof Number n) {
-      return JSON_P.createValue(new BigDecimal(n.toString()));
-    }
-    if (value instanceof CharSequence s) {
-      return JSON_P.createValue(s.toString());
-    }
-    if (value instanceof Character c) {
-      return JSON_P.createValue(c.toString());
-    }
-    if (value instanceof TemporalAccessor || value instanceof Enum<?> || value instanceof java.util.UUID) {
-      return JSON_P.createValue(value.toString());
-    }
-    if (value instanceof Date date) {
-      return JSON_P.createValue(date.toInstant().toString());
-    }
-    if (value instanceof Map<?, ?> map) {
-      return toObject(path, map, depth);
-    }
-    if (value instanceof Collection<?> collection) {
-      JsonArrayBuilder array = JSON_P.createArrayBuilder();
+      out.append("null");
+    } else if (value instanceof String s) {
+      JsonStrings.append(out, s);
+    } else if (value instanceof Boolean b) {
+      out.append(b.booleanValue());
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      out.append(((Number) value).longValue());
+    } else if (value instanceof Double d) {
+      appendFinite(out, path, d);
+    } else if (value instanceof Float f) {
+      appendFinite(out, path, f.doubleValue());
+    } else if (value instanceof BigDecimal || value instanceof BigInteger) {
+      out.append(value);
+    } else if (value instanceof Number n) {
+      out.append(new BigDecimal(n.toString()));
+    } else if (value instanceof JsonValue json) {
+      out.append(json);
+    } else if (value instanceof CharSequence || value instanceof Character || value instanceof TemporalAccessor
+        || value instanceof Enum<?> || value instanceof java.util.UUID) {
+      JsonStrings.append(out, value.toString());
+    } else if (value instanceof Date date) {
+      JsonStrings.append(out, date.toInstant().toString());
+    } else if (value instanceof Map<?, ?> map) {
+      out.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (!(entry.getKey() instanceof String key)) {
+          throw new IllegalArgumentException(path + " has a key that is not a String: " + entry.getKey());
+        }
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        JsonStrings.append(out, key);
+        out.append(':');
+        Object item = entry.getValue();
+        append(out, isScalar(item) ? path : path + "." + key, item, depth + 1);
+      }
+      out.append('}');
+    } else if (value instanceof Collection<?> collection) {
+      out.append('[');
       int i = 0;
       for (Object item : collection) {
-        array.add(toValue(path + "[" + i++ + "]", item, depth + 1));
+        if (i > 0) {
+          out.append(',');
+        }
+        append(out, isScalar(item) ? path : path + "[" + i + "]", item, depth + 1);
+        i++;
       }
-      return array.build();
-    }
-    if (value.getClass().isArray()) {
-      JsonArrayBuilder array = JSON_P.createArrayBuilder();
+      out.append(']');
+    } else if (value.getClass().isArray()) {
+      out.append('[');
       int length = Array.getLength(value);
       for (int i = 0; i < length; i++) {
-        array.add(toValue(path + "[" + i + "]", Array.get(value, i), depth + 1));
+        if (i > 0) {
+          out.append(',');
+        }
+        Object item = Array.get(value, i);
+        append(out, isScalar(item) ? path : path + "[" + i + "]", item, depth + 1);
       }
-      return array.build();
+      out.append(']');
+    } else {
+      throw new IllegalArgumentException(path + " is a " + value.getClass().getName()
+          + ", which has no JSON form; use String, Number, Boolean, null, Map, Collection, arrays, "
+          + "java.time values or jakarta.json values");
     }
-    throw new IllegalArgumentException(path + " is a " + value.getClass().getName()
-        + ", which has no JSON form; use String, Number, Boolean, null, Map, Collection, arrays, "
-        + "java.time values or jakarta.json values");
   }
 
-  private static JsonValue finite(String path, double d) {
+  /**
+   * Whether {@code value} certainly converts without an error, so its path need not be spelled out
+   * (the path of a scalar is only needed in error messages; building it for every key would cost an
+   * allocation per property).
+   */
+  private static boolean isScalar(Object value) {
+    return value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+        || value instanceof Long;
+  }
+
+  private static void appendFinite(StringBuilder out, String path, double d) {
     if (Double.isNaN(d) || Double.isInfinite(d)) {
       throw new IllegalArgumentException(path + " is " + d + ", which JSON cannot represent");
     }
     if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-      return JSON_P.createValue((long) d);
+      out.append((long) d);
+    } else {
+      out.append(d);
     }
-    return JSON_P.createValue(d);
   }
 
   /** Shallow merge: the keys of {@code update} win (analytics.js trait caching). */
