@@ -87,4 +87,21 @@ class EventFactoryTest {
     assertThat(event.getJsonObject("context").getJsonObject("page").getString("title")).isEqualTo("Welcome");
     assertThat(event).doesNotContainKey("category");
   }
+
+  @Test
+  void timestampsMatchTheIsoFormatterAcrossCenturiesAndLeapDays() {
+    java.util.Random random = new java.util.Random(42);
+    java.util.List<Instant> instants = new java.util.ArrayList<>(java.util.List.of(Instant.EPOCH,
+        Instant.parse("2000-02-29T23:59:59.999Z"), Instant.parse("1900-03-01T00:00:00.000Z"),
+        Instant.parse("2100-02-28T12:00:00.001Z"), Instant.parse("9999-12-31T23:59:59.999Z"),
+        Instant.parse("1969-12-31T23:59:59.999Z"), Instant.parse("0001-01-01T00:00:00.000Z")));
+    for (int i = 0; i < 10_000; i++) {
+      instants.add(Instant.ofEpochMilli(random.nextLong() % 253_402_300_799_999L));
+    }
+    for (Instant instant : instants) {
+      StringBuilder out = new StringBuilder();
+      EventFactory.appendTimestamp(out, instant);
+      assertThat(out.toString()).as(instant.toString()).isEqualTo(EventFactory.ISO_MILLIS.format(instant));
+    }
+  }
 }
