@@ -46,6 +46,7 @@ final class RobustApp implements ServletContainerInitializer {
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     AnalyticsFilter.register(context, initParams);
     context.addServlet("hello", new Hello()).addMapping("/hello");
+    context.addServlet("ids", new IdsServlet()).addMapping("/ids");
     context.addServlet("probe", new ProbeServlet()).addMapping("/probe");
     context.addServlet("events", new EventsServlet()).addMapping("/events");
   }
@@ -94,6 +95,46 @@ final class RobustApp implements ServletContainerInitializer {
         json.addNull("groupId");
       } else {
         json.add("groupId", analytics.getGroupId());
+      }
+      byte[] body = json.build().toString().getBytes(StandardCharsets.UTF_8);
+      response.setContentType("application/json;charset=UTF-8");
+      response.setContentLength(body.length);
+      response.getOutputStream().write(body);
+    }
+  }
+
+  /**
+   * Gives an id to the API: {@code op} is one of {@code anon} ({@code user().anonymousId(id)}),
+   * {@code identify}, {@code group}, {@code alias}, {@code optanon} ({@code Options.anonymousId}),
+   * {@code optuser} ({@code Options.userId}), several in order; answers the identity as JSON, or
+   * {@code {"rejected":"<message>"}} when the API threw {@link IllegalArgumentException}.
+   */
+  static final class IdsServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      AnalyticsContext analytics = AnalyticsContext.get(request);
+      String id = request.getParameter("id");
+      JsonObjectBuilder json = Json.createObjectBuilder();
+      try {
+        for (String op : request.getParameterValues("op")) {
+          switch (op) {
+            case "anon" -> analytics.user().anonymousId(id);
+            case "identify" -> analytics.identify(id, Map.of("t", "v"));
+            case "group" -> analytics.group(id);
+            case "alias" -> analytics.alias(id);
+            case "reset" -> analytics.reset();
+            case "optanon" -> analytics.track("Ids", null, Options.create().anonymousId(id));
+            case "optuser" -> analytics.track("Ids", null, Options.create().userId(id));
+            default -> throw new IllegalStateException("unknown op " + op);
+          }
+        }
+        json.add("anonymousId", analytics.getAnonymousId());
+        json.add("userId", analytics.getUserId() == null ? "" : analytics.getUserId());
+        json.add("groupId", analytics.getGroupId() == null ? "" : analytics.getGroupId());
+      } catch (IllegalArgumentException e) {
+        json.add("rejected", String.valueOf(e.getMessage()));
       }
       byte[] body = json.build().toString().getBytes(StandardCharsets.UTF_8);
       response.setContentType("application/json;charset=UTF-8");
