@@ -38,7 +38,7 @@ class IdentityIsolationOnJettyTest {
     params.put("flushAt", "100");
     params.put("spool.dir", dir.resolve("spool").toString());
     try (Container container = Container.start(Container.Kind.JETTY, Container.testWebapp(), new TestApp(params))) {
-      LoadDriver driver = new LoadDriver(container.base(), BROWSERS);
+      LoadDriver driver = new LoadDriver(container.base(), BROWSERS, true);
       int requests = driver.run(round -> round < ROUNDS);
 
       assertThat(driver.failures).as("failed or wrong responses").isEmpty();

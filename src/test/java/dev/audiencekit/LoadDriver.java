@@ -40,10 +40,19 @@ final class LoadDriver {
   /** anonymousId → the browser that had it. */
   final Map<String, Integer> owners = new ConcurrentHashMap<>();
   final AtomicInteger requests = new AtomicInteger();
+  /** Responses whose user traits were empty although the browser had traits (only when not strict). */
+  final AtomicInteger traitsUnavailable = new AtomicInteger();
+  private final boolean strictTraits;
 
-  LoadDriver(URI base, int browsers) {
+  /**
+   * @param strictTraits whether every response must show the browser's traits; when false, a response
+   *     may show no traits at all (a store that failed open: traits live only in the mirror, SPEC §5),
+   *     which is counted, but never traits other than the browser's own
+   */
+  LoadDriver(URI base, int browsers, boolean strictTraits) {
     this.base = base;
     this.browsers = browsers;
+    this.strictTraits = strictTraits;
   }
 
   static String userAgent(int n) {
@@ -119,7 +128,9 @@ final class LoadDriver {
     }
     Map<String, String> traits = new java.util.TreeMap<>();
     state.getJsonObject("traits").forEach((k, v) -> traits.put(k, ((jakarta.json.JsonString) v).getString()));
-    if (!traits.equals(new java.util.TreeMap<>(expectedTraits))) {
+    if (!strictTraits && traits.isEmpty() && !expectedTraits.isEmpty()) {
+      traitsUnavailable.incrementAndGet();
+    } else if (!traits.equals(new java.util.TreeMap<>(expectedTraits))) {
       failures.add("browser " + n + " " + path + ": traits " + traits + ", expected " + expectedTraits);
     }
   }
