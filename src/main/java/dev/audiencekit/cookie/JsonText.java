@@ -1,8 +1,8 @@
 package dev.audiencekit.cookie;
 
-import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -14,6 +14,11 @@ import java.math.RoundingMode;
  * string for the writer.
  */
 final class JsonText {
+  /**
+   * Looked up once: {@code Json.createX} calls {@code JsonProvider.provider()}, a {@code ServiceLoader}
+   * scan of the class path, on every call (tens of KB and microseconds per event in a web application).
+   */
+  private static final JsonProvider JSON = JsonProvider.provider();
   private JsonText() {}
 
   /**
@@ -262,7 +267,7 @@ final class JsonText {
    * {@code null}. Never throws.
    */
   static JsonValue parse(String text) {
-    try (JsonParser parser = Json.createParser(new StringReader(text))) {
+    try (JsonParser parser = JSON.createParser(new StringReader(text))) {
       parser.next();
       JsonValue value = parser.getValue();
       return parser.hasNext() ? null : value;

@@ -1,10 +1,10 @@
 package dev.audiencekit.event;
 
 import dev.audiencekit.Options;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -18,6 +18,11 @@ import java.util.Set;
  * {@code context}, {@code integrations} when given, and the fields of the type.
  */
 public final class EventFactory {
+  /**
+   * Looked up once: {@code Json.createX} calls {@code JsonProvider.provider()}, a {@code ServiceLoader}
+   * scan of the class path, on every call (tens of KB and microseconds per event in a web application).
+   */
+  private static final JsonProvider JSON = JsonProvider.provider();
   static final Set<String> PAGE_KEYS = Set.of("path", "referrer", "search", "title", "url");
   /** ISO-8601 UTC with milliseconds, always three digits. */
   public static final DateTimeFormatter ISO_MILLIS =
@@ -28,7 +33,7 @@ public final class EventFactory {
 
   public EventFactory(Clock clock, String libraryVersion) {
     this.clock = clock;
-    this.library = Json.createObjectBuilder()
+    this.library = JSON.createObjectBuilder()
         .add("name", "audiencekit-servlet")
         .add("version", libraryVersion)
         .build();
@@ -38,13 +43,13 @@ public final class EventFactory {
   public record Ids(String anonymousId, String userId) {}
 
   public JsonObject identify(Ids ids, JsonObject traits, RequestContext request, Options options) {
-    JsonObjectBuilder fields = Json.createObjectBuilder().add("traits", traits);
+    JsonObjectBuilder fields = JSON.createObjectBuilder().add("traits", traits);
     return build("identify", ids, fields, request, null, options);
   }
 
   public JsonObject track(Ids ids, String event, JsonObject properties, RequestContext request,
       Options options) {
-    JsonObjectBuilder fields = Json.createObjectBuilder().add("event", event).add("properties", properties);
+    JsonObjectBuilder fields = JSON.createObjectBuilder().add("event", event).add("properties", properties);
     return build("track", ids, fields, request, null, options);
   }
 
@@ -60,7 +65,7 @@ public final class EventFactory {
       page.add("title", title);
     }
     JsonObject pageContext = page.build();
-    JsonObjectBuilder props = Json.createObjectBuilder(pageContext);
+    JsonObjectBuilder props = JSON.createObjectBuilder(pageContext);
     if (name != null) {
       props.add("name", name);
     }
@@ -69,14 +74,14 @@ public final class EventFactory {
     }
     properties.forEach(props::add);
     JsonObject finalProps = props.build();
-    JsonObjectBuilder contextPage = Json.createObjectBuilder(pageContext);
+    JsonObjectBuilder contextPage = JSON.createObjectBuilder(pageContext);
     for (String key : PAGE_KEYS) {
       JsonValue given = properties.get(key);
       if (given != null) {
         contextPage.add(key, given);
       }
     }
-    JsonObjectBuilder fields = Json.createObjectBuilder();
+    JsonObjectBuilder fields = JSON.createObjectBuilder();
     if (name != null) {
       fields.add("name", name);
     }
@@ -89,7 +94,7 @@ public final class EventFactory {
 
   public JsonObject group(Ids ids, String groupId, JsonObject traits, RequestContext request,
       Options options) {
-    JsonObjectBuilder fields = Json.createObjectBuilder();
+    JsonObjectBuilder fields = JSON.createObjectBuilder();
     if (groupId == null) {
       fields.addNull("groupId");
     } else {
@@ -101,7 +106,7 @@ public final class EventFactory {
 
   public JsonObject alias(Ids ids, String userId, String previousId, RequestContext request,
       Options options) {
-    JsonObjectBuilder fields = Json.createObjectBuilder().add("previousId", previousId);
+    JsonObjectBuilder fields = JSON.createObjectBuilder().add("previousId", previousId);
     return build("alias", new Ids(ids.anonymousId(), userId), fields, request, null, options);
   }
 
@@ -112,7 +117,7 @@ public final class EventFactory {
     String messageId = options.messageId() != null
         ? options.messageId()
         : "ak-" + now.toEpochMilli() + "-" + Uuids.fast();
-    JsonObjectBuilder event = Json.createObjectBuilder()
+    JsonObjectBuilder event = JSON.createObjectBuilder()
         .add("type", type)
         .add("messageId", messageId)
         .add("timestamp", ISO_MILLIS.format(timestamp))
@@ -132,7 +137,7 @@ public final class EventFactory {
   }
 
   private JsonObject context(RequestContext request, JsonObject pageOverride, Options options) {
-    JsonObjectBuilder context = Json.createObjectBuilder();
+    JsonObjectBuilder context = JSON.createObjectBuilder();
     context.add("ip", request.ip());
     if (request.userAgent() != null) {
       context.add("userAgent", request.userAgent());

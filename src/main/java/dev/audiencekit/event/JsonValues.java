@@ -1,10 +1,10 @@
 package dev.audiencekit.event;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -19,6 +19,11 @@ import java.util.Map;
  * names the key.
  */
 public final class JsonValues {
+  /**
+   * Looked up once: {@code Json.createX} calls {@code JsonProvider.provider()}, a {@code ServiceLoader}
+   * scan of the class path, on every call (tens of KB and microseconds per event in a web application).
+   */
+  private static final JsonProvider JSON = JsonProvider.provider();
   /** Nesting deeper than this is refused (it is almost always a cycle). */
   static final int MAX_DEPTH = 32;
 
@@ -45,7 +50,7 @@ public final class JsonValues {
   }
 
   private static JsonObject toObject(String path, Map<?, ?> map, int depth) {
-    JsonObjectBuilder builder = Json.createObjectBuilder();
+    JsonObjectBuilder builder = JSON.createObjectBuilder();
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       if (!(entry.getKey() instanceof String key)) {
         throw new IllegalArgumentException(path + " has a key that is not a String: " + entry.getKey());
@@ -66,13 +71,13 @@ public final class JsonValues {
       return json;
     }
     if (value instanceof String s) {
-      return Json.createValue(s);
+      return JSON.createValue(s);
     }
     if (value instanceof Boolean b) {
       return b ? JsonValue.TRUE : JsonValue.FALSE;
     }
     if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-      return Json.createValue(((Number) value).longValue());
+      return JSON.createValue(((Number) value).longValue());
     }
     if (value instanceof Double d) {
       return finite(path, d);
@@ -81,31 +86,31 @@ public final class JsonValues {
       return finite(path, f.doubleValue());
     }
     if (value instanceof BigDecimal d) {
-      return Json.createValue(d);
+      return JSON.createValue(d);
     }
     if (value instanceof BigInteger i) {
-      return Json.createValue(i);
+      return JSON.createValue(i);
     }
     if (value instanceof Number n) {
-      return Json.createValue(new BigDecimal(n.toString()));
+      return JSON.createValue(new BigDecimal(n.toString()));
     }
     if (value instanceof CharSequence s) {
-      return Json.createValue(s.toString());
+      return JSON.createValue(s.toString());
     }
     if (value instanceof Character c) {
-      return Json.createValue(c.toString());
+      return JSON.createValue(c.toString());
     }
     if (value instanceof TemporalAccessor || value instanceof Enum<?> || value instanceof java.util.UUID) {
-      return Json.createValue(value.toString());
+      return JSON.createValue(value.toString());
     }
     if (value instanceof Date date) {
-      return Json.createValue(date.toInstant().toString());
+      return JSON.createValue(date.toInstant().toString());
     }
     if (value instanceof Map<?, ?> map) {
       return toObject(path, map, depth);
     }
     if (value instanceof Collection<?> collection) {
-      JsonArrayBuilder array = Json.createArrayBuilder();
+      JsonArrayBuilder array = JSON.createArrayBuilder();
       int i = 0;
       for (Object item : collection) {
         array.add(toValue(path + "[" + i++ + "]", item, depth + 1));
@@ -113,7 +118,7 @@ public final class JsonValues {
       return array.build();
     }
     if (value.getClass().isArray()) {
-      JsonArrayBuilder array = Json.createArrayBuilder();
+      JsonArrayBuilder array = JSON.createArrayBuilder();
       int length = Array.getLength(value);
       for (int i = 0; i < length; i++) {
         array.add(toValue(path + "[" + i + "]", Array.get(value, i), depth + 1));
@@ -130,9 +135,9 @@ public final class JsonValues {
       throw new IllegalArgumentException(path + " is " + d + ", which JSON cannot represent");
     }
     if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-      return Json.createValue((long) d);
+      return JSON.createValue((long) d);
     }
-    return Json.createValue(d);
+    return JSON.createValue(d);
   }
 
   /** Shallow merge: the keys of {@code update} win (analytics.js trait caching). */
@@ -143,7 +148,7 @@ public final class JsonValues {
     if (update.isEmpty()) {
       return base;
     }
-    JsonObjectBuilder builder = Json.createObjectBuilder(base);
+    JsonObjectBuilder builder = JSON.createObjectBuilder(base);
     update.forEach(builder::add);
     return builder.build();
   }
