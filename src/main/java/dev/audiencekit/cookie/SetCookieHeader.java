@@ -27,6 +27,14 @@ public final class SetCookieHeader {
       {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
   private final Clock clock;
+  /**
+   * The last {@code Expires} text per lifetime: every response writes the same two or three dates
+   * within a second, so they are formatted once a second rather than per cookie. Entries are immutable
+   * and replaced whole, so the unsynchronised array is safe (at worst a date is formatted twice).
+   */
+  private final Expiry[] expiries = new Expiry[4];
+
+  private record Expiry(long maxAge, long epochSecond, String text) {}
 
   public SetCookieHeader(Clock clock) {
     if (clock == null) {
@@ -42,8 +50,27 @@ public final class SetCookieHeader {
    *     the header would reach {@link #MAX_BYTES}
    */
   public String set(String name, String value, CookieAttributes attributes) {
-    long expiresAt = Math.addExact(clock.instant().getEpochSecond(), attributes.maxAgeSeconds());
-    return build(name, value, attributes.maxAgeSeconds(), httpDate(expiresAt), attributes);
+    long maxAge = attributes.maxAgeSeconds();
+    long expiresAt = Math.addExact(clock.millis() / 1000, maxAge);
+    return build(name, value, maxAge, expires(maxAge, expiresAt), attributes);
+  }
+
+  private String expires(long maxAge, long expiresAt) {
+    int free = -1;
+    for (int i = 0; i < expiries.length; i++) {
+      Expiry e = expiries[i];
+      if (e == null) {
+        free = free < 0 ? i : free;
+      } else if (e.maxAge == maxAge) {
+        if (e.epochSecond == expiresAt) {
+          return e.text;
+        }
+        free = i;
+      }
+    }
+    String text = httpDate(expiresAt);
+    expiries[free < 0 ? (int) (Math.floorMod(maxAge, expiries.length)) : free] = new Expiry(maxAge, expiresAt, text);
+    return text;
   }
 
   /**
@@ -57,7 +84,7 @@ public final class SetCookieHeader {
   private static String build(String name, String value, long maxAge, String expires, CookieAttributes a) {
     requireToken(name);
     requireCookieOctets(name, value);
-    StringBuilder sb = new StringBuilder(name.length() + value.length() + 120);
+    StringBuilder sb = new StringBuilder(name.length() + value.length() + 160); // room for every attribute
     sb.append(name).append('=').append(value)
         .append("; Path=/; Max-Age=").append(maxAge)
         .append("; Expires=").append(expires);
