@@ -123,7 +123,7 @@ public class AnalyticsFilter implements Filter {
     if (current == null || !(req instanceof HttpServletRequest request)
         || !(res instanceof HttpServletResponse response)
         || request.getAttribute(SEEN) != null
-        || exclude.matches(PathPatterns.pathWithinContext(request))) {
+        || exclude.matches(request)) {
       chain.doFilter(req, res);
       return;
     }

@@ -89,14 +89,10 @@ public final class Cidr {
           return null;
         }
       }
-    } else if (!s.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
-      return null;
     } else {
-      for (String part : s.split("\\.")) {
-        if (Integer.parseInt(part) > 255) {
-          return null;
-        }
-      }
+      // Dotted quad: four parts of 1 to 3 ASCII digits, each at most 255. Parsed by hand: this runs on
+      // every request (fingerprint, trusted proxies), where a regex compiled per call cost ~4 KB.
+      return parseDottedQuad(s);
     }
     try {
       // Only literals reach this point, so getByName does no lookup.
@@ -108,6 +104,30 @@ public final class Cidr {
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  /** {@code d.d.d.d} with 1 to 3 digits per part, each at most 255, or {@code null}. */
+  private static byte[] parseDottedQuad(String s) {
+    byte[] out = new byte[4];
+    int part = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0, n = s.length(); i <= n; i++) {
+      char c = i < n ? s.charAt(i) : '.';
+      if (c >= '0' && c <= '9') {
+        if (++digits > 3) {
+          return null;
+        }
+        value = value * 10 + (c - '0');
+      } else if (c == '.' && digits > 0 && value <= 255 && part < 4) {
+        out[part++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else {
+        return null;
+      }
+    }
+    return part == 4 ? out : null;
   }
 
   private static boolean isIpv4Mapped(byte[] b) {

@@ -27,6 +27,14 @@ public final class SetCookieHeader {
       {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
   private final Clock clock;
+  /**
+   * The last {@code Expires} text per lifetime: every response writes the same two or three dates
+   * within a second, so they are formatted once a second rather than per cookie. Entries are immutable
+   * and replaced whole, so the unsynchronised array is safe (at worst a date is formatted twice).
+   */
+  private final Expiry[] expiries = new Expiry[4];
+
+  private record Expiry(long maxAge, long epochSecond, String text) {}
 
   public SetCookieHeader(Clock clock) {
     if (clock == null) {
@@ -42,8 +50,27 @@ public final class SetCookieHeader {
    *     the header would reach {@link #MAX_BYTES}
    */
   public String set(String name, String value, CookieAttributes attributes) {
-    long expiresAt = Math.addExact(clock.instant().getEpochSecond(), attributes.maxAgeSeconds());
-    return build(name, value, attributes.maxAgeSeconds(), httpDate(expiresAt), attributes);
+    long maxAge = attributes.maxAgeSeconds();
+    long expiresAt = Math.addExact(clock.millis() / 1000, maxAge);
+    return build(name, value, maxAge, expires(maxAge, expiresAt), attributes);
+  }
+
+  private String expires(long maxAge, long expiresAt) {
+    int free = -1;
+    for (int i = 0; i < expiries.length; i++) {
+      Expiry e = expiries[i];
+      if (e == null) {
+        free = free < 0 ? i : free;
+      } else if (e.maxAge == maxAge) {
+        if (e.epochSecond == expiresAt) {
+          return e.text;
+        }
+        free = i;
+      }
+    }
+    String text = httpDate(expiresAt);
+    expiries[free < 0 ? (int) (Math.floorMod(maxAge, expiries.length)) : free] = new Expiry(maxAge, expiresAt, text);
+    return text;
   }
 
   /**
@@ -57,25 +84,17 @@ public final class SetCookieHeader {
   private static String build(String name, String value, long maxAge, String expires, CookieAttributes a) {
     requireToken(name);
     requireCookieOctets(name, value);
-    StringBuilder sb = new StringBuilder(name.length() + value.length() + 120);
-    sb.append(name).append('=').append(value)
-        .append("; Path=/; Max-Age=").append(maxAge)
-        .append("; Expires=").append(expires);
-    if (a.domain() != null) {
-      sb.append("; Domain=").append(a.domain());
-    }
-    sb.append("; SameSite=").append(a.sameSite().attribute());
-    if (a.secure()) {
-      sb.append("; Secure");
-    }
-    if (a.httpOnly()) {
-      sb.append("; HttpOnly");
-    }
-    if (sb.length() >= MAX_BYTES) { // ASCII only, so characters are bytes
-      throw new IllegalArgumentException("Set-Cookie for " + name + " would be " + sb.length()
+    // One string concatenation: the JDK sizes the result exactly and allocates it once (a
+    // StringBuilder allocated its buffer and then a copy, twice the bytes on every response).
+    boolean hasDomain = a.domain() != null;
+    String header = name + "=" + value + "; Path=/; Max-Age=" + maxAge + "; Expires=" + expires
+        + (hasDomain ? "; Domain=" : "") + (hasDomain ? a.domain() : "") + "; SameSite=" + a.sameSite().attribute()
+        + (a.secure() ? "; Secure" : "") + (a.httpOnly() ? "; HttpOnly" : "");
+    if (header.length() >= MAX_BYTES) { // ASCII only, so characters are bytes
+      throw new IllegalArgumentException("Set-Cookie for " + name + " would be " + header.length()
           + " bytes; it must stay under " + MAX_BYTES);
     }
-    return sb.toString();
+    return header;
   }
 
   private static void requireToken(String name) {

@@ -39,14 +39,19 @@ public final class ClientRequest {
   private final String ip;
   private final boolean secure;
   private final HostAndPort hostAndPort;
-  private final String url;
+  private final String path;
+  private final String query;
+  /** Built on first use: most requests send no event and never need it. */
+  private String url;
   private final boolean viaTrustedProxy;
 
-  private ClientRequest(String ip, boolean secure, HostAndPort hostAndPort, String url, boolean viaTrustedProxy) {
+  private ClientRequest(String ip, boolean secure, HostAndPort hostAndPort, String path, String query,
+      boolean viaTrustedProxy) {
     this.ip = ip;
     this.secure = secure;
     this.hostAndPort = hostAndPort;
-    this.url = url;
+    this.path = path;
+    this.query = query;
     this.viaTrustedProxy = viaTrustedProxy;
   }
 
@@ -111,12 +116,11 @@ public final class ClientRequest {
       host = server == null ? new HostAndPort("localhost", -1)
           : new HostAndPort(server.host(), request.getServerPort() > 0 ? request.getServerPort() : -1);
     }
-    return new ClientRequest(ip, "https".equals(scheme), host, url(scheme, host, request), trusted);
+    return new ClientRequest(ip, "https".equals(scheme), host, request.getRequestURI(), request.getQueryString(),
+        trusted);
   }
 
-  private static String url(String scheme, HostAndPort host, HttpServletRequest request) {
-    String path = request.getRequestURI();
-    String query = request.getQueryString();
+  private static String url(String scheme, HostAndPort host, String path, String query) {
     StringBuilder sb = new StringBuilder(64);
     sb.append(scheme).append("://").append(host.authority(scheme));
     if (path == null || path.isEmpty() || path.charAt(0) != '/') {
@@ -229,6 +233,9 @@ public final class ClientRequest {
 
   /** The full URL as the client addressed it: {@code scheme://host[:port]path[?query]}. */
   public String url() {
+    if (url == null) {
+      url = url(scheme(), hostAndPort, path, query);
+    }
     return url;
   }
 
@@ -239,6 +246,6 @@ public final class ClientRequest {
 
   @Override
   public String toString() {
-    return "ClientRequest[ip=" + ip + ", url=" + url + "]";
+    return "ClientRequest[ip=" + ip + ", url=" + url() + "]";
   }
 }

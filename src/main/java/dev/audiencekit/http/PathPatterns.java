@@ -168,7 +168,10 @@ public final class PathPatterns {
   public static String pathWithinContext(HttpServletRequest request) {
     String servletPath = request.getServletPath();
     String pathInfo = request.getPathInfo();
-    String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+    if (pathInfo == null || pathInfo.isEmpty()) { // the usual case: no concatenation per request
+      return servletPath == null || servletPath.isEmpty() ? "/" : servletPath;
+    }
+    String path = (servletPath == null ? "" : servletPath) + pathInfo;
     return path.isEmpty() ? "/" : path;
   }
 

@@ -18,7 +18,11 @@ public final class Coalescer {
 
   private record Minted(String anonymousId, long at) {}
 
+  /** The shortest time between two full scans for expired entries when the map is full. */
+  static final long EVICTION_INTERVAL_MS = 500;
+
   private final Map<String, Minted> recent = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong lastEviction = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
   private final Clock clock;
 
   public Coalescer(Clock clock) {
@@ -61,9 +65,16 @@ public final class Coalescer {
   /** Remembers that {@code anonymousId} was just minted for a request with {@code fingerprint}. */
   public void minted(String fingerprint, String anonymousId) {
     if (recent.size() >= MAX_ENTRIES) {
-      evictExpired();
+      // A flood of new devices. Scanning the full map costs O(entries); doing it on every mint made each
+      // new visitor's request scan 100,000 entries while the flood lasted. Scan at most once per
+      // EVICTION_INTERVAL_MS (one thread at a time), and meanwhile stop coalescing rather than grow.
+      long now = clock.millis();
+      long last = lastEviction.get();
+      if (now - last >= EVICTION_INTERVAL_MS && lastEviction.compareAndSet(last, now)) {
+        evictExpired();
+      }
       if (recent.size() >= MAX_ENTRIES) {
-        return; // a flood of new devices: stop coalescing rather than grow without bound
+        return;
       }
     }
     recent.put(fingerprint, new Minted(anonymousId, clock.millis()));

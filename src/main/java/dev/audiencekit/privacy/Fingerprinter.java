@@ -3,7 +3,6 @@ package dev.audiencekit.privacy;
 import dev.audiencekit.config.Cidr;
 import dev.audiencekit.config.Settings;
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -45,6 +44,8 @@ public final class Fingerprinter {
 
   private final Mac prototype;
   private final List<String> signals;
+  /** The US-ASCII bytes of each signal name, computed once. */
+  private final byte[][] signalBytes;
   private final int ipv4Prefix;
   private final int ipv6Prefix;
 
@@ -73,6 +74,7 @@ public final class Fingerprinter {
       throw new IllegalArgumentException("prefix out of range: " + ipv4Prefix + ", " + ipv6Prefix);
     }
     this.signals = signals.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
+    this.signalBytes = this.signals.stream().map(s -> s.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
     this.ipv4Prefix = ipv4Prefix;
     this.ipv6Prefix = ipv6Prefix;
     try {
@@ -101,30 +103,47 @@ public final class Fingerprinter {
    *                 {@code null}; an unparsable value counts as absent
    */
   public String fingerprint(HttpServletRequest request, String clientIp) {
-    ByteBuffer out = ByteBuffer.allocate(64);
+    // The MAC is fed exactly the bytes earlier versions built in a buffer first (per signal: the
+    // length-prefixed name, then the length-prefixed value or -1), so fingerprints already in a
+    // store stay valid; feeding it directly saves the buffer and its copies on every request.
+    Mac mac = newMac();
+    byte[] lengthBytes = new byte[4];
     boolean any = false;
-    for (String signal : signals) {
+    for (int k = 0; k < signals.size(); k++) {
+      String signal = signals.get(k);
       byte[] value = signal.equals(IP) ? truncatedIp(clientIp) : header(request, signal);
-      out = ensure(out, 8 + signal.length() + (value == null ? 0 : value.length));
-      putBytes(out, signal.getBytes(StandardCharsets.US_ASCII));
+      byte[] name = signalBytes[k];
+      mac.update(intBytes(lengthBytes, name.length));
+      mac.update(name);
       if (value == null) {
-        out.putInt(-1);
+        mac.update(intBytes(lengthBytes, -1));
       } else {
-        putBytes(out, value);
+        mac.update(intBytes(lengthBytes, value.length));
+        mac.update(value);
         any = true;
       }
     }
     if (!any) {
       return null;
     }
-    Mac mac;
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
+  }
+
+  private Mac newMac() {
     try {
-      mac = (Mac) prototype.clone();
+      return (Mac) prototype.clone();
     } catch (CloneNotSupportedException e) {
       throw new IllegalStateException(e); // checked in the constructor
     }
-    mac.update(out.array(), 0, out.position());
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
+  }
+
+  /** {@code value} big-endian into {@code out} (as {@code ByteBuffer.putInt} writes it). */
+  private static byte[] intBytes(byte[] out, int value) {
+    out[0] = (byte) (value >>> 24);
+    out[1] = (byte) (value >>> 16);
+    out[2] = (byte) (value >>> 8);
+    out[3] = (byte) value;
+    return out;
   }
 
   /** The address with its host bits zeroed, as bytes (4 or 16), or {@code null}. */
@@ -141,7 +160,23 @@ public final class Fingerprinter {
     if (values == null || !values.hasMoreElements()) {
       return null;
     }
+    String first = values.nextElement();
+    if (!values.hasMoreElements()) {
+      // One header line, the usual case: no joining buffer.
+      if (first == null || first.isBlank()) {
+        return null;
+      }
+      String v = first.trim();
+      return (v.length() > MAX_VALUE_LENGTH ? v.substring(0, MAX_VALUE_LENGTH) : v).getBytes(StandardCharsets.UTF_8);
+    }
     StringBuilder joined = new StringBuilder();
+    if (first != null && !first.isBlank()) {
+      joined.append(first.trim());
+    }
+    if (joined.length() >= MAX_VALUE_LENGTH) {
+      joined.setLength(MAX_VALUE_LENGTH);
+      return joined.toString().getBytes(StandardCharsets.UTF_8);
+    }
     while (values.hasMoreElements()) {
       String v = values.nextElement();
       if (v == null || v.isBlank()) {
@@ -159,18 +194,4 @@ public final class Fingerprinter {
     return joined.length() == 0 ? null : joined.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void putBytes(ByteBuffer out, byte[] bytes) {
-    out.putInt(bytes.length);
-    out.put(bytes);
-  }
-
-  private static ByteBuffer ensure(ByteBuffer out, int more) {
-    if (out.remaining() >= more) {
-      return out;
-    }
-    ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + more));
-    out.flip();
-    bigger.put(out);
-    return bigger;
-  }
 }

@@ -177,4 +177,38 @@ class FingerprinterTest {
     }
     assertThat(all).hasSize(1_000);
   }
+
+  /**
+   * The fingerprint is HMAC-SHA-256, under {@code HMAC(secret, "audiencekit fingerprint v1")}, of each
+   * signal as (int length, name bytes, int length or -1, value bytes), computed here independently:
+   * fingerprints already in a persistent store must not change when the implementation does.
+   */
+  @Test
+  void fingerprintIsTheHmacOfTheLengthPrefixedSignalsUnderTheDerivedKey() throws Exception {
+    javax.crypto.Mac derive = javax.crypto.Mac.getInstance("HmacSHA256");
+    derive.init(new javax.crypto.spec.SecretKeySpec(SECRET, "HmacSHA256"));
+    byte[] key = derive.doFinal("audiencekit fingerprint v1".getBytes(StandardCharsets.US_ASCII));
+    java.nio.ByteBuffer input = java.nio.ByteBuffer.allocate(1024);
+    byte[][] signals = {
+        "ip".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 203, 0, 113, 0},
+        "user-agent".getBytes(StandardCharsets.US_ASCII), CHROME.getBytes(StandardCharsets.UTF_8),
+        "accept-language".getBytes(StandardCharsets.US_ASCII), "de-DE,de;q=0.9,en;q=0.8".getBytes(StandardCharsets.UTF_8)};
+    for (byte[] part : signals) {
+      input.putInt(part.length).put(part);
+    }
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+    mac.update(input.array(), 0, input.position());
+    String expected = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
+
+    assertThat(fingerprinter.fingerprint(browser(), "203.0.113.7")).isEqualTo(expected);
+
+    java.nio.ByteBuffer absent = java.nio.ByteBuffer.allocate(1024);
+    absent.putInt(2).put(signals[0]).putInt(4).put(signals[1]);
+    absent.putInt(10).put(signals[2]).putInt(-1);
+    absent.putInt(15).put(signals[4]).putInt(-1);
+    mac.update(absent.array(), 0, absent.position());
+    assertThat(fingerprinter.fingerprint(FakeRequest.withHeaders(), "203.0.113.7"))
+        .isEqualTo(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal()));
+  }
 }

@@ -16,10 +16,22 @@ public interface Container extends AutoCloseable {
 
   /** Starts a container of the given kind serving {@code webappDir} with {@code initializer} run at start. */
   static Container start(Kind kind, Path webappDir, ServletContainerInitializer initializer) {
+    return start(kind, webappDir, initializer, DEFAULT_MAX_HEADER_BYTES);
+  }
+
+  /** The containers' own default limit of the request line plus headers (8 KiB on both). */
+  int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
+
+  /**
+   * Like {@link #start(Kind, Path, ServletContainerInitializer)} with the limit of the request line plus
+   * headers raised (or lowered) to {@code maxHeaderBytes}, so tests can hand the filter headers larger
+   * than the containers' 8 KiB default.
+   */
+  static Container start(Kind kind, Path webappDir, ServletContainerInitializer initializer, int maxHeaderBytes) {
     try {
       return switch (kind) {
-        case JETTY -> JettyContainer.start(webappDir, initializer);
-        case TOMCAT -> TomcatContainer.start(webappDir, initializer);
+        case JETTY -> JettyContainer.start(webappDir, initializer, maxHeaderBytes);
+        case TOMCAT -> TomcatContainer.start(webappDir, initializer, maxHeaderBytes);
       };
     } catch (Exception e) {
       throw new IllegalStateException("could not start " + kind, e);

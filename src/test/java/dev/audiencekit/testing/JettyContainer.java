@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.servlet.ServletContainerInitializerHolder;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -18,9 +19,12 @@ final class JettyContainer implements Container {
     this.base = base;
   }
 
-  static JettyContainer start(Path webappDir, ServletContainerInitializer initializer) throws Exception {
+  static JettyContainer start(Path webappDir, ServletContainerInitializer initializer, int maxHeaderBytes)
+      throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
+    connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration()
+        .setRequestHeaderSize(maxHeaderBytes);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);

@@ -18,12 +18,14 @@ final class TomcatContainer implements Container {
     this.base = base;
   }
 
-  static TomcatContainer start(Path webappDir, ServletContainerInitializer initializer) throws Exception {
+  static TomcatContainer start(Path webappDir, ServletContainerInitializer initializer, int maxHeaderBytes)
+      throws Exception {
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(Files.createTempDirectory("tomcat").toString());
     tomcat.setHostname("127.0.0.1");
     tomcat.setPort(0);
     tomcat.getConnector().setProperty("address", "127.0.0.1");
+    tomcat.getConnector().setProperty("maxHttpHeaderSize", Integer.toString(maxHeaderBytes));
     Context context = tomcat.addWebapp("", webappDir.toString());
     context.addServletContainerInitializer(initializer, null);
     tomcat.start();
