@@ -24,7 +24,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What one filter instance runs on: its settings and the long-lived services (mirror, delivery,
@@ -45,6 +47,10 @@ final class Engine implements AutoCloseable {
   private final CookieWriter cookieWriter;
   private final Coalescer coalescer;
   private final LateChanges lateChanges = new LateChanges();
+  /** When each anonymousId's fingerprint link was last refreshed from this node. */
+  private final Map<String, Long> linkedAt = new ConcurrentHashMap<>();
+  static final long LINK_REFRESH_MS = 10 * 60_000;
+  private static final int MAX_LINKED = 200_000;
   private final EventFactory events;
 
   Engine(Settings settings, Metrics metrics, Clock clock, Mirror mirror, Delivery delivery,
@@ -74,25 +80,41 @@ final class Engine implements AutoCloseable {
     final HttpServletRequest request;
     final ClientRequest client;
     final CookieHeader cookies;
-    /** The device fingerprint, or null when there is none or privacy forbids using it. */
-    final String fingerprint;
-    /** A fingerprint for coalescing only (memory, never stored); may exist when {@link #fingerprint} does not. */
-    final String coalescingKey;
+    /** Whether the request asked not to be fingerprinted ({@code Sec-GPC}/{@code DNT} under {@code privacy.gpc}). */
+    private final boolean optedOut;
     /** Whether the mirror may learn from this request ({@code persist} on, and tracked). */
     final boolean persistent;
     /** Whether cookies are written ({@code persist} on, and not a skipped crawler). */
     final boolean writesCookies;
     private RequestContext requestContext;
+    private String hash;
+    private boolean hashed;
 
-    RequestScope(HttpServletRequest request, ClientRequest client, CookieHeader cookies, String fingerprint,
-        String coalescingKey, boolean persistent, boolean writesCookies) {
+    RequestScope(HttpServletRequest request, ClientRequest client, CookieHeader cookies, boolean optedOut,
+        boolean persistent, boolean writesCookies) {
       this.request = request;
       this.client = client;
       this.cookies = cookies;
-      this.fingerprint = fingerprint;
-      this.coalescingKey = coalescingKey;
+      this.optedOut = optedOut;
       this.persistent = persistent;
       this.writesCookies = writesCookies;
+    }
+
+    /**
+     * The device fingerprint for the mirror, or null when there is none or privacy forbids using it.
+     * Computed on first use: a returning visitor with cookies usually needs none.
+     */
+    String fingerprint() {
+      return settings.fingerprint() && !optedOut && writesCookies ? coalescingKey() : null;
+    }
+
+    /** The fingerprint for coalescing (memory only, never stored; it ignores privacy signals). */
+    String coalescingKey() {
+      if (!hashed) {
+        hashed = true;
+        hash = writesCookies ? fingerprinter.fingerprint(request, client.ip()) : null;
+      }
+      return hash;
     }
 
     RequestContext requestContext() {
@@ -117,18 +139,15 @@ final class Engine implements AutoCloseable {
     String userAgent = request.getHeader("User-Agent");
     if (settings.skipBots() && bots.isBot(userAgent)) {
       metrics.botsSkipped.increment();
-      RequestScope scope = new RequestScope(request, client, CookieHeader.parse("", null), null, null, false, false);
+      RequestScope scope = new RequestScope(request, client, CookieHeader.parse("", null), false, false, false);
       return new AnalyticsContext(this, scope,
           new Resolution(false, IdentitySource.NEW, Uuids.secure(), null, null, null, null, false));
     }
     boolean optedOut = settings.privacyGpc() != Settings.PrivacyMode.IGNORE && PrivacySignals.optedOut(request);
     boolean tracked = !(optedOut && settings.privacyGpc() == Settings.PrivacyMode.NO_TRACKING);
     CookieHeader cookies = CookieHeader.parse(request.getHeaders("Cookie"), settings.backupCookie());
-    String coalescingKey = fingerprinter.fingerprint(request, client.ip());
-    String fingerprint = settings.fingerprint() && !optedOut ? coalescingKey : null;
     boolean persistent = settings.persist() && tracked;
-    RequestScope scope = new RequestScope(request, client, cookies, fingerprint, coalescingKey, persistent,
-        settings.persist());
+    RequestScope scope = new RequestScope(request, client, cookies, optedOut, persistent, settings.persist());
     return new AnalyticsContext(this, scope, resolve(scope, tracked));
   }
 
@@ -154,9 +173,7 @@ final class Engine implements AutoCloseable {
       anonymousId = LegacyCookies.sioAnonymousId(cookies.raw(CookieHeader.LEGACY_SIO)).value();
     }
     if (anonymousId != null) {
-      if (scope.coalescingKey != null) {
-        coalescer.cameBack(scope.coalescingKey, anonymousId);
-      }
+      coalescer.cameBack(anonymousId);
       String successor = lateChanges.isEmpty() ? null : lateChanges.take(anonymousId);
       if (successor != null) {
         return applyLateChange(scope, tracked, successor);
@@ -175,8 +192,8 @@ final class Engine implements AutoCloseable {
       }
     }
     boolean shared = false;
-    if (scope.fingerprint != null && scope.persistent) {
-      Mirror.Restore restore = mirror.restore(scope.fingerprint);
+    if (scope.fingerprint() != null && scope.persistent) {
+      Mirror.Restore restore = mirror.restore(scope.fingerprint());
       if (restore.anonymousId() != null) {
         metrics.restoredFromFingerprint.increment();
         return restored(scope, IdentitySource.FINGERPRINT, restore.anonymousId(), userId, groupId, tracked);
@@ -185,9 +202,9 @@ final class Engine implements AutoCloseable {
     }
     // Coalescing cannot tell this device's parallel requests from another browser's on a fingerprint the
     // mirror knows to be shared: there it could hand one browser the id just minted for another.
-    if (scope.coalescingKey != null && scope.writesCookies && !shared) {
+    if (scope.coalescingKey() != null && scope.writesCookies && !shared) {
       String candidate = Uuids.secure();
-      String id = coalescer.claim(scope.coalescingKey, candidate);
+      String id = coalescer.claim(scope.coalescingKey(), candidate);
       if (!id.equals(candidate)) {
         metrics.coalesced.increment();
         return new Resolution(tracked, IdentitySource.COALESCED, id, userId, groupId, legacyTraits, null,
@@ -241,8 +258,8 @@ final class Engine implements AutoCloseable {
   private String mintFor(RequestScope scope) {
     String id = Uuids.secure();
     metrics.idsMinted.increment();
-    if (scope.coalescingKey != null && scope.writesCookies) {
-      coalescer.minted(scope.coalescingKey, id);
+    if (scope.coalescingKey() != null && scope.writesCookies) {
+      coalescer.minted(scope.coalescingKey(), id);
     }
     return id;
   }
@@ -291,8 +308,8 @@ final class Engine implements AutoCloseable {
         return;
       }
       for (String old : context.retired()) {
-        if (scope.fingerprint != null) {
-          mirror.unlink(scope.fingerprint, old);
+        if (scope.fingerprint() != null) {
+          mirror.unlink(scope.fingerprint(), old);
         }
         if (context.resetCalled() && !old.equals(replaced)) {
           mirror.delete(old);
@@ -304,12 +321,31 @@ final class Engine implements AutoCloseable {
           mirror.save(record);
         }
       }
-      if (current != null && scope.fingerprint != null) {
-        mirror.link(scope.fingerprint, current);
+      if (current != null && linkDue(current) && scope.fingerprint() != null) {
+        mirror.link(scope.fingerprint(), current);
       }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "audiencekit: could not record the identity of a request", e);
     }
+  }
+
+  /**
+   * Whether the fingerprint link of {@code anonymousId} is due on this node: on its first request here,
+   * then at most every {@link #LINK_REFRESH_MS}. This keeps the HMAC and the mirror out of a returning
+   * visitor's requests; the cost is that a device whose fingerprint changed (a new network) is linked
+   * under the new one up to that long later.
+   */
+  private boolean linkDue(String anonymousId) {
+    long now = clock.millis();
+    Long last = linkedAt.get(anonymousId);
+    if (last != null && now - last < LINK_REFRESH_MS) {
+      return false;
+    }
+    if (linkedAt.size() >= MAX_LINKED) {
+      linkedAt.clear(); // bounded: forgetting only means one extra link per visitor
+    }
+    linkedAt.put(anonymousId, now);
+    return true;
   }
 
   // ------------------------------------------------------------------ events

@@ -49,14 +49,14 @@ class CoalescerTest {
   @Test
   void offerEndsWhenTheIdComesBackInACookie() {
     coalescer.minted("fp", "id-1");
-    coalescer.cameBack("fp", "id-1");
+    coalescer.cameBack("id-1");
     assertThat(coalescer.recent("fp")).isNull();
   }
 
   @Test
   void anotherIdComingBackDoesNotEndTheOffer() {
     coalescer.minted("fp", "id-1");
-    coalescer.cameBack("fp", "id-0");
+    coalescer.cameBack("id-0");
     assertThat(coalescer.recent("fp")).isEqualTo("id-1");
   }
 
@@ -96,7 +96,18 @@ class CoalescerTest {
   @Test
   void claimAfterTheIdCameBackMintsAnew() {
     coalescer.claim("fp", "id-1");
-    coalescer.cameBack("fp", "id-1");
+    coalescer.cameBack("id-1");
     assertThat(coalescer.claim("fp", "id-2")).isEqualTo("id-2");
+  }
+
+  @Test
+  void idsThatNeverComeBackDoNotGrowTheMapsWithoutBound() {
+    for (int i = 0; i < Coalescer.MAX_ENTRIES + 1_000; i++) {
+      coalescer.claim("fp-" + i, "id-" + i);
+      if (i % 1_000 == 0) {
+        now.addAndGet(Coalescer.WINDOW_MS + Coalescer.EVICTION_INTERVAL_MS);
+      }
+    }
+    assertThat(coalescer.size()).isLessThanOrEqualTo(Coalescer.MAX_ENTRIES);
   }
 }
