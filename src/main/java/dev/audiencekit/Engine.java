@@ -211,10 +211,20 @@ final class Engine implements AutoCloseable {
             legacyTraits != null);
       }
       metrics.idsMinted.increment();
-      return new Resolution(tracked, IdentitySource.NEW, id, userId, groupId, legacyTraits, null, true);
+      return new Resolution(tracked, IdentitySource.NEW, id, userId, groupId, legacyTraits, null,
+          worthSaving(userId, groupId, legacyTraits));
     }
     String minted = mintFor(scope);
-    return new Resolution(tracked, IdentitySource.NEW, minted, userId, groupId, legacyTraits, null, true);
+    return new Resolution(tracked, IdentitySource.NEW, minted, userId, groupId, legacyTraits, null,
+        worthSaving(userId, groupId, legacyTraits));
+  }
+
+  /**
+   * Whether a new identity has anything for the mirror yet. An empty record per new visitor would only
+   * fill the store (its fingerprint link is what restores it).
+   */
+  private static boolean worthSaving(String userId, String groupId, JsonObject traits) {
+    return userId != null || groupId != null || traits != null;
   }
 
   /** A restored id: the ids the browser lost with its cookies come back from the mirror record. */
@@ -235,7 +245,7 @@ final class Engine implements AutoCloseable {
   private Resolution applyLateChange(RequestScope scope, boolean tracked, String successor) {
     metrics.restoredFromLateChange.increment();
     if (successor.isEmpty()) {
-      return new Resolution(tracked, IdentitySource.NEW, mintFor(scope), null, null, null, null, true);
+      return new Resolution(tracked, IdentitySource.NEW, mintFor(scope), null, null, null, null, false);
     }
     IdentityRecord record = mirror.find(successor);
     return new Resolution(tracked, IdentitySource.COOKIE, successor, record == null ? null : record.userId(),

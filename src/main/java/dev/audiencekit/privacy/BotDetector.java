@@ -27,6 +27,10 @@ import java.util.Set;
  * the ~130 built-in patterns, where one {@code indexOf} per pattern took about 2 µs.
  */
 public final class BotDetector {
+  /** How many User-Agent verdicts are remembered. */
+  static final int MAX_CACHED = 10_000;
+  private final java.util.Map<String, Boolean> verdicts = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** User-Agents longer than this are judged by their first this-many characters. */
   static final int MAX_LENGTH = 1024;
   private static final String RESOURCE = "bots.txt";
@@ -82,6 +86,21 @@ public final class BotDetector {
     if (userAgent == null || userAgent.isBlank()) {
       return false;
     }
+    // Real traffic repeats a few thousand User-Agents: remember the verdicts. Bounded; when a flood of
+    // distinct values fills it, it starts over rather than grow.
+    Boolean known = verdicts.get(userAgent);
+    if (known != null) {
+      return known;
+    }
+    boolean bot = scan(userAgent);
+    if (verdicts.size() >= MAX_CACHED) {
+      verdicts.clear();
+    }
+    verdicts.put(userAgent, bot);
+    return bot;
+  }
+
+  private boolean scan(String userAgent) {
     String ua = userAgent.length() > MAX_LENGTH ? userAgent.substring(0, MAX_LENGTH) : userAgent;
     ua = ua.toLowerCase(Locale.ROOT);
     for (String mask : masks) {
