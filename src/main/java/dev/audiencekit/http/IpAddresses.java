@@ -15,39 +15,7 @@ public final class IpAddresses {
    * gives 4 bytes), or {@code null} when the text is not one.
    */
   public static byte[] parse(String text) {
-    if (text == null || text.isEmpty() || text.length() > 64) {
-      return null;
-    }
-    if (text.indexOf(':') < 0) {
-      return parseIpv4(text);
-    }
     return Cidr.parseLiteral(text);
-  }
-
-  private static byte[] parseIpv4(String s) {
-    byte[] out = new byte[4];
-    int part = 0;
-    int value = 0;
-    int digits = 0;
-    for (int i = 0, n = s.length(); i <= n; i++) {
-      char c = i < n ? s.charAt(i) : '.';
-      if (c >= '0' && c <= '9') {
-        if (++digits > 3) {
-          return null;
-        }
-        value = value * 10 + (c - '0');
-      } else if (c == '.') {
-        if (digits == 0 || value > 255 || part > 3) {
-          return null;
-        }
-        out[part++] = (byte) value;
-        value = 0;
-        digits = 0;
-      } else {
-        return null;
-      }
-    }
-    return part == 4 ? out : null;
   }
 
   /** True when the address lies in one of the blocks. */

@@ -1,9 +1,6 @@
 package dev.audiencekit.tags;
 
 import dev.audiencekit.AnalyticsContext;
-import jakarta.servlet.jsp.JspException;
-import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -11,19 +8,11 @@ import java.util.Map;
  * associates the visitor with a group. The {@code traits} map and nested {@code <analytics:trait>}
  * tags (which win) are the group traits. Renders nothing.
  */
-public class GroupTag extends AnalyticsTagSupport implements TraitCollector {
+public class GroupTag extends TraitTagSupport {
   private String groupId;
-  private Map<String, ?> traits;
-
-  /** Collected from the body while {@link #doTag} runs; null outside it. */
-  private Map<String, Object> nestedTraits;
 
   public void setGroupId(String groupId) {
     this.groupId = groupId;
-  }
-
-  public void setTraits(Map<String, ?> traits) {
-    this.traits = traits;
   }
 
   @Override
@@ -32,20 +21,7 @@ public class GroupTag extends AnalyticsTagSupport implements TraitCollector {
   }
 
   @Override
-  public void addTrait(String name, Object value) {
-    nestedTraits.put(name, value);
-  }
-
-  @Override
-  public void doTag() throws JspException, IOException {
-    AnalyticsContext analytics = analytics();
-    nestedTraits = new LinkedHashMap<>();
-    try {
-      evaluateBodyForNestedTags();
-      Map<String, Object> merged = EventTagSupport.merge(traits, nestedTraits);
-      call(() -> analytics.group(PageTag.emptyToNull(groupId), merged, null));
-    } finally {
-      nestedTraits = null;
-    }
+  void send(AnalyticsContext analytics, Map<String, Object> traits) {
+    analytics.group(PageTag.emptyToNull(groupId), traits, null);
   }
 }
