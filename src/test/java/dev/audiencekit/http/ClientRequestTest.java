@@ -1,5 +1,6 @@
 package dev.audiencekit.http;
 
+import dev.audiencekit.testing.FakeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.audiencekit.config.Cidr;

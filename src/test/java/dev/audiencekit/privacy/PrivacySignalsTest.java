@@ -1,5 +1,6 @@
 package dev.audiencekit.privacy;
 
+import dev.audiencekit.testing.FakeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

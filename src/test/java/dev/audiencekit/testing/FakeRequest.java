@@ -24,6 +24,20 @@ public final class FakeRequest {
   private String serverName = "localhost";
   private int serverPort = 8080;
 
+  /** A request from {@code remoteAddr} to {@code server.internal:8080}. */
+  public static FakeRequest from(String remoteAddr) {
+    return new FakeRequest().remoteAddr(remoteAddr).server("server.internal", 8080);
+  }
+
+  /** A request that carries only these headers ({@code name, value, name, value, ...}). */
+  public static HttpServletRequest withHeaders(String... nameValues) {
+    FakeRequest request = new FakeRequest();
+    for (int i = 0; i < nameValues.length; i += 2) {
+      request.header(nameValues[i], nameValues[i + 1]);
+    }
+    return request.build();
+  }
+
   public FakeRequest header(String name, String value) {
     headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(value);
     return this;
@@ -36,6 +50,18 @@ public final class FakeRequest {
 
   public FakeRequest uri(String uri) {
     this.uri = uri;
+    return this;
+  }
+
+  public FakeRequest uri(String uri, String query) {
+    this.uri = uri;
+    this.query = query;
+    return this;
+  }
+
+  /** Whether the connection to the server is secure (https). */
+  public FakeRequest secure(boolean secure) {
+    this.scheme = secure ? "https" : "http";
     return this;
   }
 
