@@ -299,7 +299,7 @@ public final class AnalyticsContext {
 
   String anonymousId() {
     if (anonymousId == null) {
-      anonymousId = engine.mint(scope);
+      anonymousId = engine.mint();
       dirty = true;
     }
     return anonymousId;

@@ -202,19 +202,16 @@ final class Engine implements AutoCloseable {
     }
     // Coalescing cannot tell this device's parallel requests from another browser's on a fingerprint the
     // mirror knows to be shared: there it could hand one browser the id just minted for another.
-    if (scope.coalescingKey() != null && scope.writesCookies && !shared) {
-      String candidate = Uuids.secure();
-      String id = coalescer.claim(scope.coalescingKey(), candidate);
-      if (!id.equals(candidate)) {
+    String minted = Uuids.secure();
+    if (scope.coalescingKey() != null && !shared) {
+      String claimed = coalescer.claim(scope.coalescingKey(), minted);
+      if (!claimed.equals(minted)) {
         metrics.coalesced.increment();
-        return new Resolution(tracked, IdentitySource.COALESCED, id, userId, groupId, legacyTraits, null,
+        return new Resolution(tracked, IdentitySource.COALESCED, claimed, userId, groupId, legacyTraits, null,
             legacyTraits != null);
       }
-      metrics.idsMinted.increment();
-      return new Resolution(tracked, IdentitySource.NEW, id, userId, groupId, legacyTraits, null,
-          worthSaving(userId, groupId, legacyTraits));
     }
-    String minted = mintFor(scope);
+    metrics.idsMinted.increment();
     return new Resolution(tracked, IdentitySource.NEW, minted, userId, groupId, legacyTraits, null,
         worthSaving(userId, groupId, legacyTraits));
   }
@@ -245,7 +242,7 @@ final class Engine implements AutoCloseable {
   private Resolution applyLateChange(RequestScope scope, boolean tracked, String successor) {
     metrics.restoredFromLateChange.increment();
     if (successor.isEmpty()) {
-      return new Resolution(tracked, IdentitySource.NEW, mintFor(scope), null, null, null, null, false);
+      return new Resolution(tracked, IdentitySource.NEW, mint(), null, null, null, null, false);
     }
     IdentityRecord record = mirror.find(successor);
     return new Resolution(tracked, IdentitySource.COOKIE, successor, record == null ? null : record.userId(),
@@ -260,18 +257,13 @@ final class Engine implements AutoCloseable {
     }
   }
 
-  /** Mints a new anonymousId for a request that has none (first visit, or after a reset). */
-  String mint(RequestScope scope) {
-    return mintFor(scope);
-  }
-
-  private String mintFor(RequestScope scope) {
-    String id = Uuids.secure();
+  /**
+   * Mints an anonymousId for a context that has none any more (after a reset, or a late reset). Not
+   * offered for coalescing: the browser asking already has cookies.
+   */
+  String mint() {
     metrics.idsMinted.increment();
-    if (scope.coalescingKey() != null && scope.writesCookies) {
-      coalescer.minted(scope.coalescingKey(), id);
-    }
-    return id;
+    return Uuids.secure();
   }
 
   // ------------------------------------------------------------------ commit
