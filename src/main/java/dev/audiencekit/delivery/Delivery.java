@@ -133,7 +133,7 @@ public final class Delivery implements AutoCloseable {
     if (replayer != null) {
       replayer.start();
     }
-    LOG.log(Level.INFO, "delivery " + this.name + " started: sinks=" + ids + ", queue.capacity="
+    LOG.log(Level.DEBUG, "delivery " + this.name + " started: sinks=" + ids + ", queue.capacity="
         + settings.queueCapacity() + ", flushAt=" + settings.flushAt() + ", flushIntervalMs=" + flushEvery
         + ", spool=" + (spool.enabled() ? spool.dir() + " (" + spool.bytes() + " bytes waiting)" : "disabled"));
   }
