@@ -29,7 +29,9 @@ public interface IdentityStore extends AutoCloseable {
 
   /**
    * Records that {@code anonymousId} was seen with a live cookie from a device with {@code fingerprint}
-   * at {@code seen} (insert, or move {@code lastSeen} forward).
+   * at {@code seen} (insert, or move {@code lastSeen} forward), and keeps the record of
+   * {@code anonymousId}, if there is one, from expiring: its {@code updatedAt} moves forward too (a store
+   * may skip that while the record is less than a day old).
    */
   void link(String fingerprint, String anonymousId, Instant seen);
 

@@ -360,6 +360,9 @@ public final class JdbcStore implements IdentityStore {
         }
         default -> linkGeneric(c, fingerprint, anonymousId, seen);
       }
+      // A device seen again keeps its record alive (at most one write a day per record).
+      update(c, "UPDATE " + IDENTITY + " SET updated_at = ? WHERE anonymous_id = ? AND updated_at < ?",
+          timestamp(seen), anonymousId, timestamp(seen.minus(java.time.Duration.ofDays(1))));
       return null;
     });
   }

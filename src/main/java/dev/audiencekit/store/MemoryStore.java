@@ -85,6 +85,14 @@ public final class MemoryStore implements IdentityStore {
     Objects.requireNonNull(anonymousId, "anonymousId");
     Objects.requireNonNull(seen, "seen");
     links.link(fingerprint, anonymousId, seen);
+    Stripe s = stripe(anonymousId);
+    synchronized (s) {
+      IdentityRecord record = s.get(anonymousId);
+      if (record != null && record.updatedAt().isBefore(seen.minus(java.time.Duration.ofDays(1)))) {
+        s.put(anonymousId, new IdentityRecord(anonymousId, record.userId(), record.groupId(), record.userTraits(),
+            record.groupTraits(), record.successor(), seen));
+      }
+    }
   }
 
   @Override

@@ -213,6 +213,18 @@ abstract class IdentityStoreContract {
   }
 
   @Test
+  void aDeviceSeenAgainKeepsItsRecordFromExpiring() {
+    Instant later = T0.plus(java.time.Duration.ofDays(3));
+    store.save(record("active", "u-1", T0));
+    store.save(record("idle", "u-2", T0));
+    store.link(FP, "active", later);
+    store.expire(T0.plus(java.time.Duration.ofDays(2)));
+    assertThat(store.find("active")).isNotNull();
+    assertThat(store.find("active").userId()).isEqualTo("u-1");
+    assertThat(store.find("idle")).isNull();
+  }
+
+  @Test
   void expireKeepsWhatIsExactlyAtTheCutoff() {
     store.save(record("a-1", null, t(50)));
     store.link(FP, "a-1", t(50));
