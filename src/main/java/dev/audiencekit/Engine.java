@@ -71,10 +71,6 @@ final class Engine implements AutoCloseable {
     return events;
   }
 
-  Delivery delivery() {
-    return delivery;
-  }
-
   /** Everything about one request that the context needs besides its identity. */
   final class RequestScope {
     final HttpServletRequest request;
