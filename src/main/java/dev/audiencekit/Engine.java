@@ -170,7 +170,7 @@ final class Engine implements AutoCloseable {
     }
     if (anonymousId != null) {
       coalescer.cameBack(anonymousId);
-      String successor = lateChanges.isEmpty() ? null : lateChanges.take(anonymousId);
+      String successor = lateChanges.take(anonymousId);
       if (successor != null) {
         return applyLateChange(scope, tracked, successor);
       }

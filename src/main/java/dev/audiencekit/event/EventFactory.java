@@ -2,8 +2,6 @@ package dev.audiencekit.event;
 
 import dev.audiencekit.Options;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonValue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -56,14 +56,6 @@ public record RequestContext(String ip, String userAgent, String locale, String 
     out.append('}');
   }
 
-  /** The page object: {@code path}, {@code referrer}, {@code search}, {@code url}. */
-  public JsonObjectBuilder page() {
-    return JSON_P.createObjectBuilder()
-        .add("path", path)
-        .add("referrer", referrer)
-        .add("search", search())
-        .add("url", url);
-  }
 
   /**
    * The {@code utm_*} parameters of the query as analytics.js reads them: {@code utm_campaign} becomes

@@ -49,16 +49,6 @@ public final class Coalescer {
     return result.anonymousId;
   }
 
-  /** Remembers that {@code anonymousId} was just minted for a request with {@code fingerprint}. */
-  public void minted(String fingerprint, String anonymousId) {
-    long now = clock.millis();
-    if (hasRoom(now)) {
-      Minted minted = new Minted(anonymousId, fingerprint, now);
-      byFingerprint.put(fingerprint, minted);
-      byId.put(anonymousId, minted);
-    }
-  }
-
   /** The id came back in a cookie: the device has it, stop offering it. Cheap when nothing is pending. */
   public void cameBack(String anonymousId) {
     if (byId.isEmpty()) {

@@ -32,8 +32,4 @@ public final class LateChanges {
     return pending.isEmpty() ? null : pending.remove(presented);
   }
 
-  /** Whether nothing is waiting. */
-  public boolean isEmpty() {
-    return pending.isEmpty();
-  }
 }

@@ -28,34 +28,34 @@ class CoalescerTest {
 
   @Test
   void parallelCookielessRequestOfTheSameDeviceReusesTheMintedId() {
-    coalescer.minted("fp", "id-1");
+    coalescer.claim("fp", "id-1");
     now.addAndGet(1_000);
     assertThat(coalescer.recent("fp")).isEqualTo("id-1");
   }
 
   @Test
   void otherDevicesDoNotShareIt() {
-    coalescer.minted("fp", "id-1");
+    coalescer.claim("fp", "id-1");
     assertThat(coalescer.recent("other")).isNull();
   }
 
   @Test
   void offerEndsAfterFiveSeconds() {
-    coalescer.minted("fp", "id-1");
+    coalescer.claim("fp", "id-1");
     now.addAndGet(Coalescer.WINDOW_MS + 1);
     assertThat(coalescer.recent("fp")).isNull();
   }
 
   @Test
   void offerEndsWhenTheIdComesBackInACookie() {
-    coalescer.minted("fp", "id-1");
+    coalescer.claim("fp", "id-1");
     coalescer.cameBack("id-1");
     assertThat(coalescer.recent("fp")).isNull();
   }
 
   @Test
   void anotherIdComingBackDoesNotEndTheOffer() {
-    coalescer.minted("fp", "id-1");
+    coalescer.claim("fp", "id-1");
     coalescer.cameBack("id-0");
     assertThat(coalescer.recent("fp")).isEqualTo("id-1");
   }
