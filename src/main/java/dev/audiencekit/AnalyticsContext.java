@@ -2,11 +2,15 @@ package dev.audiencekit;
 
 import dev.audiencekit.event.EventFactory;
 import dev.audiencekit.event.JsonValues;
+import dev.audiencekit.identity.DeviceKey;
+import dev.audiencekit.identity.Resolution;
+import dev.audiencekit.identity.Resolver;
 import dev.audiencekit.store.IdentityRecord;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.servlet.ServletRequest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +37,8 @@ public final class AnalyticsContext {
   private final IdentitySource source;
   private final User user = new User(this);
   private final Group group = new Group(this);
+  /** The id the browser presented in a cookie (only such an id is linked to its fingerprint), or null. */
+  private final String presentedAnonymousId;
 
   private String anonymousId;
   private String userId;
@@ -40,28 +46,37 @@ public final class AnalyticsContext {
   /** {@code null} until loaded from the mirror (or set). */
   private JsonObject userTraits;
   private JsonObject groupTraits;
-  private boolean recordLoaded;
-  private IdentityRecord record;
+  /** The device key the browser will hold after this response (a reset renews it); null without one. */
+  private DeviceKey deviceKey;
+  /** Mirror records read during this request, by anonymousId ({@code null} values: none stored). */
+  private final Map<String, IdentityRecord> records = new HashMap<>(4);
   /** Something the mirror should learn when the request ends. */
   private boolean dirty;
+  /** The only change so far came from legacy cookies (stored under stricter rules). */
+  private boolean legacyOnly;
   /** anonymousIds this device gave up during the request (reset, user switch, override). */
   private final List<String> retired = new ArrayList<>(0);
+  /** anonymousIds the application set through the API: it vouches for them, so the browser may own them. */
+  private List<String> vouched = List.of();
   private boolean resetCalled;
 
-  AnalyticsContext(Engine engine, Engine.RequestScope scope, Engine.Resolution resolution) {
+  AnalyticsContext(Engine engine, Engine.RequestScope scope, boolean tracked, Resolution resolution,
+      DeviceKey deviceKey) {
     this.engine = engine;
     this.scope = scope;
-    this.tracked = resolution.tracked();
+    this.tracked = tracked;
     this.source = resolution.source();
     this.anonymousId = resolution.anonymousId();
     this.userId = resolution.userId();
     this.groupId = resolution.groupId();
-    this.userTraits = resolution.userTraits();
-    if (resolution.record() != null) {
-      this.record = resolution.record();
-      this.recordLoaded = true;
+    this.userTraits = resolution.legacyTraits();
+    this.deviceKey = deviceKey;
+    this.presentedAnonymousId = resolution.presented() ? resolution.anonymousId() : null;
+    if (resolution.recordRead()) {
+      records.put(resolution.anonymousId(), resolution.record());
     }
-    this.dirty = resolution.dirty();
+    this.dirty = resolution.legacyTraits() != null;
+    this.legacyOnly = dirty;
   }
 
   /**
@@ -143,7 +158,7 @@ public final class AnalyticsContext {
     if (userId != null) {
       this.userId = userId;
     }
-    dirty = true;
+    changed();
     applyAnonymousIdOption(opts);
     emit(engine.events().identify(ids(), userTraits, scope.requestContext(), opts));
   }
@@ -224,7 +239,7 @@ public final class AnalyticsContext {
     if (groupId != null) {
       this.groupId = groupId;
     }
-    dirty = true;
+    changed();
     applyAnonymousIdOption(opts);
     emit(engine.events().group(ids(), this.groupId, groupTraits, scope.requestContext(), opts));
   }
@@ -258,9 +273,10 @@ public final class AnalyticsContext {
     groupId = null;
     userTraits = JsonValue.EMPTY_JSON_OBJECT;
     groupTraits = JsonValue.EMPTY_JSON_OBJECT;
-    recordLoaded = true;
-    record = null;
-    dirty = true;
+    if (deviceKey != null) {
+      deviceKey = DeviceKey.mint(); // a shared computer's next user owns nothing of this one's
+    }
+    changed();
   }
 
   // ---------------------------------------------------------------- EL getters
@@ -300,7 +316,8 @@ public final class AnalyticsContext {
   String anonymousId() {
     if (anonymousId == null) {
       anonymousId = engine.mint();
-      dirty = true;
+      records.put(anonymousId, null); // a fresh UUID has no record
+      changed();
     }
     return anonymousId;
   }
@@ -318,6 +335,7 @@ public final class AnalyticsContext {
     return groupId;
   }
 
+  /** Sets the anonymousId through the API: the application vouches for it (the browser may own its record). */
   String overrideAnonymousId(String newId) {
     if (Objects.equals(newId, anonymousId)) {
       return anonymousId;
@@ -326,7 +344,13 @@ public final class AnalyticsContext {
     cachedGroupTraits(); // carry the traits over: they belong to the browser, not to the id
     retire(anonymousId);
     anonymousId = newId;
-    dirty = true;
+    if (newId != null) {
+      if (vouched.isEmpty()) {
+        vouched = new ArrayList<>(1);
+      }
+      vouched.add(newId);
+    }
+    changed();
     return anonymousId;
   }
 
@@ -340,20 +364,35 @@ public final class AnalyticsContext {
 
   void replaceUserTraits(Map<String, ?> traits) {
     userTraits = JsonValues.object("traits", traits);
-    dirty = true;
+    changed();
   }
 
   void replaceGroupTraits(Map<String, ?> traits) {
     groupTraits = JsonValues.object("traits", traits);
-    dirty = true;
+    changed();
   }
 
   Engine.RequestScope scope() {
     return scope;
   }
 
+  /** The device key the backup cookie gets on this response, or null when there is none. */
+  DeviceKey deviceKey() {
+    return deviceKey;
+  }
+
+  /** The id the browser presented in a cookie, or null (then nothing is linked to its fingerprint). */
+  String presentedAnonymousId() {
+    return presentedAnonymousId;
+  }
+
   boolean isDirty() {
     return dirty;
+  }
+
+  /** Whether everything the mirror would learn came from legacy cookies, not from the application. */
+  boolean onlyLegacyChanges() {
+    return legacyOnly;
   }
 
   boolean resetCalled() {
@@ -364,12 +403,26 @@ public final class AnalyticsContext {
     return retired;
   }
 
-  /** The mirror record to save for the current identity, or null when there is no identity. */
-  IdentityRecord toRecord(java.time.Instant now) {
-    if (anonymousId == null) {
-      return null;
+  boolean vouched(String id) {
+    return vouched.contains(id);
+  }
+
+  /** The stored record of {@code id} as it is, read at most once per request; null when none. */
+  IdentityRecord recordOf(String id) {
+    if (records.containsKey(id)) {
+      return records.get(id);
     }
-    return new IdentityRecord(anonymousId, userId, groupId, cachedUserTraits(), cachedGroupTraits(), null, now);
+    IdentityRecord record = engine.findRecord(id);
+    records.put(id, record);
+    return record;
+  }
+
+  JsonObject userTraitsToStore() {
+    return cachedUserTraits();
+  }
+
+  JsonObject groupTraitsToStore() {
+    return cachedGroupTraits();
   }
 
   // ---------------------------------------------------------------- internals
@@ -392,23 +445,32 @@ public final class AnalyticsContext {
     }
   }
 
+  private void changed() {
+    dirty = true;
+    legacyOnly = false;
+  }
+
   private void retire(String id) {
     if (id != null && !retired.contains(id)) {
       retired.add(id);
     }
   }
 
-  private IdentityRecord record() {
-    if (!recordLoaded) {
-      recordLoaded = true;
-      record = anonymousId == null ? null : engine.findRecord(anonymousId);
+  /**
+   * The record of the current id when this request's browser owns it: stored user data is given only
+   * to its owners. A browser that merely presents someone's anonymousId (anyone can) gets nothing.
+   */
+  private IdentityRecord ownedRecord() {
+    if (anonymousId == null) {
+      return null;
     }
-    return record;
+    IdentityRecord record = recordOf(anonymousId);
+    return Resolver.owns(record, scope.backup.deviceKey()) ? record : null;
   }
 
   private JsonObject cachedUserTraits() {
     if (userTraits == null) {
-      IdentityRecord r = record();
+      IdentityRecord r = ownedRecord();
       userTraits = r == null ? JsonValue.EMPTY_JSON_OBJECT : r.userTraits();
     }
     return userTraits;
@@ -416,7 +478,7 @@ public final class AnalyticsContext {
 
   private JsonObject cachedGroupTraits() {
     if (groupTraits == null) {
-      IdentityRecord r = record();
+      IdentityRecord r = ownedRecord();
       groupTraits = r == null || !Objects.equals(r.groupId(), groupId) ? JsonValue.EMPTY_JSON_OBJECT : r.groupTraits();
     }
     return groupTraits;

@@ -72,6 +72,12 @@ public class AnalyticsFilter implements Filter {
   private static final System.Logger LOG = System.getLogger(AnalyticsFilter.class.getName());
   /** Marks a request the filter has already processed (forward, include, error and async dispatches). */
   private static final String SEEN = AnalyticsFilter.class.getName() + ".SEEN";
+  /**
+   * Servlet context attribute holding a {@link Clock} for every time-based rule (cookie expiry, store TTL,
+   * dormancy, coalescing, throttles, event timestamps); read once in {@link #init}. For tests and
+   * simulations of months of visits; the system clock when absent.
+   */
+  public static final String CLOCK_ATTRIBUTE = "dev.audiencekit.Clock";
   /** Servlet context attribute under which the last initialised filter's {@link Delivery} is published. */
   public static final String DELIVERY_ATTRIBUTE = Delivery.class.getName();
   /** Servlet context attribute under which the last initialised filter's {@link Metrics} are published. */
@@ -91,13 +97,14 @@ public class AnalyticsFilter implements Filter {
       throw new ServletException("audiencekit filter '" + config.getFilterName() + "': " + e.getMessage(), e);
     }
     ServletContext servletContext = config.getServletContext();
+    Clock clock = clock(servletContext);
     Metrics metrics = new Metrics();
     Mirror mirror = null;
     Delivery delivery = null;
     try {
-      mirror = Mirror.open(settings, metrics);
+      mirror = Mirror.open(settings, metrics, clock);
       delivery = Delivery.start(settings, metrics, tempDir(servletContext), config.getFilterName());
-      engine = new Engine(settings, metrics, Clock.systemUTC(), mirror, delivery, new Fingerprinter(settings),
+      engine = new Engine(settings, metrics, clock, mirror, delivery, new Fingerprinter(settings),
           new BotDetector(settings.botsPatterns()), version());
       exclude = PathPatterns.of(settings.exclude());
       jmx = JmxRegistration.register(metrics, servletContext.getContextPath(), config.getFilterName());
@@ -189,6 +196,18 @@ public class AnalyticsFilter implements Filter {
     registration.setAsyncSupported(true);
     registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     return registration;
+  }
+
+  private static Clock clock(ServletContext context) throws ServletException {
+    Object clock = context.getAttribute(CLOCK_ATTRIBUTE);
+    if (clock == null) {
+      return Clock.systemUTC();
+    }
+    if (clock instanceof Clock c) {
+      return c;
+    }
+    throw new ServletException("audiencekit: the servlet context attribute " + CLOCK_ATTRIBUTE
+        + " holds a " + clock.getClass().getName() + "; it must be a java.time.Clock");
   }
 
   private static Path tempDir(ServletContext context) {

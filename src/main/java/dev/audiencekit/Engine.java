@@ -2,40 +2,51 @@ package dev.audiencekit;
 
 import dev.audiencekit.config.Settings;
 import dev.audiencekit.cookie.CookieHeader;
-import dev.audiencekit.cookie.CookieValue;
-import dev.audiencekit.cookie.LegacyCookies;
 import dev.audiencekit.delivery.Delivery;
 import dev.audiencekit.event.EventFactory;
 import dev.audiencekit.event.RequestContext;
 import dev.audiencekit.event.Uuids;
 import dev.audiencekit.http.ClientRequest;
 import dev.audiencekit.http.IpAddresses;
+import dev.audiencekit.identity.BackupCookie;
 import dev.audiencekit.identity.Coalescer;
 import dev.audiencekit.identity.CookieWriter;
+import dev.audiencekit.identity.DeviceKey;
 import dev.audiencekit.identity.LateChanges;
+import dev.audiencekit.identity.LinkThrottle;
+import dev.audiencekit.identity.Resolution;
+import dev.audiencekit.identity.Resolver;
 import dev.audiencekit.metrics.Metrics;
 import dev.audiencekit.privacy.BotDetector;
 import dev.audiencekit.privacy.Fingerprinter;
 import dev.audiencekit.privacy.PrivacySignals;
 import dev.audiencekit.store.IdentityRecord;
 import dev.audiencekit.store.Mirror;
+import dev.audiencekit.store.Successor;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one filter instance runs on: its settings and the long-lived services (mirror, delivery,
  * fingerprinting, cookie writer), and the three steps of every request: {@link #open} resolves the
  * identity, {@link #commit} writes the cookies just before the response commits, {@link #complete}
  * tells the mirror what changed. Package-private: the public surface is the filter and the context.
+ *
+ * <p>What reaches the mirror obeys who owns it: a record that holds user data is replaced or deleted
+ * only by a request whose browser owns it (its device key), or for an id the application itself set
+ * through the API; anything else is refused and counted.
  */
 final class Engine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(AnalyticsFilter.class.getName());
+  /** Stored traits of one record, user and group together, as JSON text. */
+  static final int MAX_STORED_TRAITS_CHARS = 16_384;
+  private static final long WARN_INTERVAL_MS = 60_000;
 
   final Settings settings;
   final Metrics metrics;
@@ -47,11 +58,11 @@ final class Engine implements AutoCloseable {
   private final CookieWriter cookieWriter;
   private final Coalescer coalescer;
   private final LateChanges lateChanges = new LateChanges();
-  /** When each anonymousId's fingerprint link was last refreshed from this node. */
-  private final Map<String, Long> linkedAt = new ConcurrentHashMap<>();
-  static final long LINK_REFRESH_MS = 10 * 60_000;
-  private static final int MAX_LINKED = 200_000;
+  private final LinkThrottle linkThrottle;
+  private final Resolver resolver;
   private final EventFactory events;
+  private final AtomicLong tooLargeWarnedAt = new AtomicLong(Long.MIN_VALUE / 2);
+  private final AtomicLong traitsWarnedAt = new AtomicLong(Long.MIN_VALUE / 2);
 
   Engine(Settings settings, Metrics metrics, Clock clock, Mirror mirror, Delivery delivery,
       Fingerprinter fingerprinter, BotDetector bots, String libraryVersion) {
@@ -64,6 +75,8 @@ final class Engine implements AutoCloseable {
     this.bots = bots;
     this.cookieWriter = new CookieWriter(settings, clock);
     this.coalescer = new Coalescer(clock);
+    this.linkThrottle = new LinkThrottle(clock);
+    this.resolver = new Resolver(settings, metrics, clock, mirror, coalescer, lateChanges);
     this.events = new EventFactory(clock, libraryVersion);
   }
 
@@ -72,10 +85,12 @@ final class Engine implements AutoCloseable {
   }
 
   /** Everything about one request that the context needs besides its identity. */
-  final class RequestScope {
+  final class RequestScope implements Resolver.Fingerprints {
     final HttpServletRequest request;
     final ClientRequest client;
     final CookieHeader cookies;
+    /** The backup cookie as the browser sent it (its device key is what proves ownership). */
+    final BackupCookie backup;
     /** Whether the request asked not to be fingerprinted ({@code Sec-GPC}/{@code DNT} under {@code privacy.gpc}). */
     private final boolean optedOut;
     /** Whether the mirror may learn from this request ({@code persist} on, and tracked). */
@@ -86,11 +101,12 @@ final class Engine implements AutoCloseable {
     private String hash;
     private boolean hashed;
 
-    RequestScope(HttpServletRequest request, ClientRequest client, CookieHeader cookies, boolean optedOut,
-        boolean persistent, boolean writesCookies) {
+    RequestScope(HttpServletRequest request, ClientRequest client, CookieHeader cookies, BackupCookie backup,
+        boolean optedOut, boolean persistent, boolean writesCookies) {
       this.request = request;
       this.client = client;
       this.cookies = cookies;
+      this.backup = backup;
       this.optedOut = optedOut;
       this.persistent = persistent;
       this.writesCookies = writesCookies;
@@ -100,17 +116,25 @@ final class Engine implements AutoCloseable {
      * The device fingerprint for the mirror, or null when there is none or privacy forbids using it.
      * Computed on first use: a returning visitor with cookies usually needs none.
      */
-    String fingerprint() {
-      return settings.fingerprint() && !optedOut && writesCookies ? coalescingKey() : null;
+    @Override
+    public String forMirror() {
+      return settings.fingerprint() && !optedOut && writesCookies ? forCoalescing() : null;
     }
 
     /** The fingerprint for coalescing (memory only, never stored; it ignores privacy signals). */
-    String coalescingKey() {
+    @Override
+    public String forCoalescing() {
       if (!hashed) {
         hashed = true;
         hash = writesCookies ? fingerprinter.fingerprint(request, client.ip()) : null;
       }
       return hash;
+    }
+
+    /** A cheap hash of the raw signals a fingerprint is made of: the link throttle's key. */
+    long signals() {
+      return LinkThrottle.signals(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"),
+          request.getHeader("Forwarded"), request.getHeader("User-Agent"), request.getHeader("Accept-Language"));
     }
 
     RequestContext requestContext() {
@@ -123,160 +147,53 @@ final class Engine implements AutoCloseable {
     }
   }
 
-  /** The outcome of identity resolution. */
-  record Resolution(boolean tracked, IdentitySource source, String anonymousId, String userId,
-      String groupId, JsonObject userTraits, IdentityRecord record, boolean dirty) {}
-
   // ------------------------------------------------------------------ open
 
-  /** Resolves the identity of a request (SPEC §5) and creates its context. */
+  /** Resolves the identity of a request and creates its context. */
   AnalyticsContext open(HttpServletRequest request) {
     ClientRequest client = ClientRequest.of(request, settings.trustedProxies());
     String userAgent = request.getHeader("User-Agent");
     if (settings.skipBots() && bots.isBot(userAgent)) {
       metrics.botsSkipped.increment();
-      RequestScope scope = new RequestScope(request, client, CookieHeader.parse("", null), false, false, false);
-      return new AnalyticsContext(this, scope,
-          new Resolution(false, IdentitySource.NEW, Uuids.secure(), null, null, null, null, false));
+      RequestScope scope = new RequestScope(request, client, CookieHeader.parse("", null), null, false, false, false);
+      return new AnalyticsContext(this, scope, false, Resolution.minted(Uuids.secure(), null, null, null), null);
     }
     boolean optedOut = settings.privacyGpc() != Settings.PrivacyMode.IGNORE && PrivacySignals.optedOut(request);
     boolean tracked = !(optedOut && settings.privacyGpc() == Settings.PrivacyMode.NO_TRACKING);
     CookieHeader cookies = CookieHeader.parse(request.getHeaders("Cookie"), settings.backupCookie());
+    BackupCookie backup = settings.backupCookie().isEmpty()
+        ? BackupCookie.parse(null) : BackupCookie.parse(cookies.raw(settings.backupCookie()));
     boolean persistent = settings.persist() && tracked;
-    RequestScope scope = new RequestScope(request, client, cookies, optedOut, persistent, settings.persist());
-    return new AnalyticsContext(this, scope, resolve(scope, tracked));
-  }
-
-  private Resolution resolve(RequestScope scope, boolean tracked) {
-    CookieHeader cookies = scope.cookies;
-    CookieValue anonCookie = cookies.id(CookieHeader.ANONYMOUS_ID);
-    CookieValue userCookie = cookies.id(CookieHeader.USER_ID);
-    CookieValue groupCookie = cookies.id(CookieHeader.GROUP_ID);
-    countInvalid(anonCookie, userCookie, groupCookie);
-    String userId = userCookie.value();
-    String groupId = groupCookie.value();
-    JsonObject legacyTraits = null;
-    if (userId == null) {
-      LegacyCookies.LegacyUser legacy = LegacyCookies.user(cookies.raw(CookieHeader.LEGACY_USER));
-      if (legacy != null) {
-        userId = legacy.userId();
-        legacyTraits = legacy.traits();
-      }
+    RequestScope scope = new RequestScope(request, client, cookies, backup, optedOut, persistent, settings.persist());
+    Resolution resolution = resolver.resolve(cookies, backup, scope, persistent);
+    DeviceKey key = backup.deviceKey();
+    if (scope.writesCookies && !settings.backupCookie().isEmpty() && (key == null || resolution.renewKey())) {
+      key = DeviceKey.mint();
     }
-
-    String anonymousId = anonCookie.value();
-    if (anonymousId == null) {
-      anonymousId = LegacyCookies.sioAnonymousId(cookies.raw(CookieHeader.LEGACY_SIO)).value();
-    }
-    if (anonymousId != null) {
-      coalescer.cameBack(anonymousId);
-      String successor = lateChanges.take(anonymousId);
-      if (successor != null) {
-        return applyLateChange(scope, tracked, successor);
-      }
-      return new Resolution(tracked, IdentitySource.COOKIE, anonymousId, userId, groupId, legacyTraits, null,
-          legacyTraits != null);
-    }
-
-    // The browser lost its readable cookie: what the server kept brings the identity back.
-    if (!settings.backupCookie().isEmpty()) {
-      CookieValue backup = cookies.id(settings.backupCookie());
-      countInvalid(backup);
-      if (backup.value() != null) {
-        metrics.restoredFromBackupCookie.increment();
-        return restored(scope, IdentitySource.BACKUP_COOKIE, backup.value(), userId, groupId, tracked);
-      }
-    }
-    boolean shared = false;
-    if (scope.fingerprint() != null && scope.persistent) {
-      Mirror.Restore restore = mirror.restore(scope.fingerprint());
-      if (restore.anonymousId() != null) {
-        metrics.restoredFromFingerprint.increment();
-        return restored(scope, IdentitySource.FINGERPRINT, restore.anonymousId(), userId, groupId, tracked);
-      }
-      shared = restore.outcome() == Mirror.Restore.Outcome.AMBIGUOUS;
-    }
-    // Coalescing cannot tell this device's parallel requests from another browser's on a fingerprint the
-    // mirror knows to be shared: there it could hand one browser the id just minted for another.
-    String minted = Uuids.secure();
-    if (scope.coalescingKey() != null && !shared) {
-      String claimed = coalescer.claim(scope.coalescingKey(), minted);
-      if (!claimed.equals(minted)) {
-        metrics.coalesced.increment();
-        return new Resolution(tracked, IdentitySource.COALESCED, claimed, userId, groupId, legacyTraits, null,
-            legacyTraits != null);
-      }
-    }
-    metrics.idsMinted.increment();
-    return new Resolution(tracked, IdentitySource.NEW, minted, userId, groupId, legacyTraits, null,
-        worthSaving(userId, groupId, legacyTraits));
-  }
-
-  /**
-   * Whether a new identity has anything for the mirror yet. An empty record per new visitor would only
-   * fill the store (its fingerprint link is what restores it).
-   */
-  private static boolean worthSaving(String userId, String groupId, JsonObject traits) {
-    return userId != null || groupId != null || traits != null;
-  }
-
-  /** A restored id: the ids the browser lost with its cookies come back from the mirror record. */
-  private Resolution restored(RequestScope scope, IdentitySource source, String anonymousId, String userId,
-      String groupId, boolean tracked) {
-    IdentityRecord record = mirror.find(anonymousId);
-    if (record != null && record.successor() != null) {
-      return applyLateChange(scope, tracked, record.successor());
-    }
-    if (record != null) {
-      userId = userId != null ? userId : record.userId();
-      groupId = groupId != null ? groupId : record.groupId();
-    }
-    return new Resolution(tracked, source, anonymousId, userId, groupId, null, record, false);
-  }
-
-  /** The browser still holds an id that was replaced after its last response had committed. */
-  private Resolution applyLateChange(RequestScope scope, boolean tracked, String successor) {
-    metrics.restoredFromLateChange.increment();
-    if (successor.isEmpty()) {
-      return new Resolution(tracked, IdentitySource.NEW, mint(), null, null, null, null, false);
-    }
-    IdentityRecord record = mirror.find(successor);
-    return new Resolution(tracked, IdentitySource.COOKIE, successor, record == null ? null : record.userId(),
-        record == null ? null : record.groupId(), null, record, false);
-  }
-
-  private void countInvalid(CookieValue... values) {
-    for (CookieValue value : values) {
-      if (value.isInvalid()) {
-        metrics.invalidCookies.increment();
-      }
-    }
-  }
-
-  /**
-   * Mints an anonymousId for a context that has none any more (after a reset, or a late reset). Not
-   * offered for coalescing: the browser asking already has cookies.
-   */
-  String mint() {
-    metrics.idsMinted.increment();
-    return Uuids.secure();
+    return new AnalyticsContext(this, scope, tracked, resolution, key);
   }
 
   // ------------------------------------------------------------------ commit
 
   /**
    * Writes the cookies for the identity as it stands, just before the response commits. Called once
-   * per request by the response wrapper. Returns what the browser will hold afterwards.
+   * per request by the response wrapper. Returns what the response gave the browser.
    */
   CookieWriter.Written commit(AnalyticsContext context, RequestScope scope, HttpServletResponse response) {
     if (!scope.writesCookies) {
       return null;
     }
     if (response.isCommitted()) {
-      return CookieWriter.Written.of(scope.cookies);
+      return CookieWriter.Written.of(scope.cookies, scope.backup.deviceKey());
     }
-    return cookieWriter.write(response, scope.client, scope.cookies, context.peekAnonymousId(),
-        context.userId(), context.groupId());
+    CookieWriter.Written written = cookieWriter.write(response, scope.client, scope.cookies,
+        context.peekAnonymousId(), context.userId(), context.groupId(), context.deviceKey());
+    if (written.tooLarge() > 0) {
+      metrics.idsTooLargeForCookie.add(written.tooLarge());
+      warnAtMostOnceAMinute(tooLargeWarnedAt, "an id was used for a request but not written to a cookie: its "
+          + "encoded value is over " + CookieWriter.MAX_VALUE_BYTES + " bytes (counted in idsTooLargeForCookie)");
+    }
+    return written;
   }
 
   // ------------------------------------------------------------------ complete
@@ -292,35 +209,35 @@ final class Engine implements AutoCloseable {
       String replaced = null;
       if (written != null && written.anonymousId() != null
           && written.differsFrom(current, context.userId(), context.groupId())) {
-        // The response committed before the identity changed: the browser's next request to this node
-        // fixes its cookies. The mirror keeps the successor too, so that a restore of the old id (by
-        // the backup cookie, on any node) follows it instead of bringing the old identity back.
-        String successor = current == null ? "" : current;
-        lateChanges.put(written.anonymousId(), successor);
-        if (scope.persistent && !successor.equals(written.anonymousId())) {
-          replaced = written.anonymousId();
-          mirror.save(new IdentityRecord(replaced, null, null, null, null, successor, now));
-        }
+        replaced = keepLateChange(context, scope, written, current, now);
       }
       if (!scope.persistent) {
         return;
       }
-      for (String old : context.retired()) {
-        if (scope.fingerprint() != null) {
-          mirror.unlink(scope.fingerprint(), old);
+      List<String> retired = context.retired();
+      for (int i = 0; i < retired.size(); i++) {
+        String old = retired.get(i);
+        String fingerprint = scope.forMirror();
+        if (fingerprint != null) {
+          mirror.unlink(fingerprint, old);
         }
         if (context.resetCalled() && !old.equals(replaced)) {
-          mirror.delete(old);
+          if (mayReplace(context, old)) {
+            mirror.delete(old);
+          } else {
+            metrics.writesRefusedNotOwner.increment();
+          }
         }
       }
-      if (context.isDirty()) {
-        IdentityRecord record = context.toRecord(now);
-        if (record != null) {
-          mirror.save(record);
-        }
+      if (context.isDirty() && current != null) {
+        save(context, current, now);
       }
-      if (current != null && linkDue(current) && scope.fingerprint() != null) {
-        mirror.link(scope.fingerprint(), current);
+      String presented = context.presentedAnonymousId();
+      if (presented != null && presented.equals(current) && linkThrottle.due(current, scope.signals())) {
+        String fingerprint = scope.forMirror();
+        if (fingerprint != null) {
+          mirror.link(fingerprint, current);
+        }
       }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "audiencekit: could not record the identity of a request", e);
@@ -328,29 +245,102 @@ final class Engine implements AutoCloseable {
   }
 
   /**
-   * Whether the fingerprint link of {@code anonymousId} is due on this node: on its first request here,
-   * then at most every {@link #LINK_REFRESH_MS}. This keeps the HMAC and the mirror out of a returning
-   * visitor's requests; the cost is that a device whose fingerprint changed (a new network) is linked
-   * under the new one up to that long later.
+   * The response committed before the identity changed: the browser's next request to this node fixes
+   * its cookies, and the mirror keeps the successor too, so that a restore of the old id (by the backup
+   * cookie, on any node) follows it instead of bringing the old identity back. Both are bound to the
+   * device key the browser holds, so no other browser presenting the old id follows. Returns the old id
+   * when its record was replaced.
    */
-  private boolean linkDue(String anonymousId) {
-    long now = clock.millis();
-    Long last = linkedAt.get(anonymousId);
-    if (last != null && now - last < LINK_REFRESH_MS) {
-      return false;
+  private String keepLateChange(AnalyticsContext context, RequestScope scope, CookieWriter.Written written,
+      String current, Instant now) {
+    DeviceKey held = written.deviceKey();
+    if (held == null) {
+      return null; // no device key (backup cookie disabled): nothing can be handed back safely
     }
-    if (linkedAt.size() >= MAX_LINKED) {
-      linkedAt.clear(); // bounded: forgetting only means one extra link per visitor
+    String old = written.anonymousId();
+    Successor successor = current == null ? Successor.RESET : Successor.movedTo(current);
+    lateChanges.put(old, successor, held.hash());
+    if (!scope.persistent || old.equals(current)) {
+      return null;
     }
-    linkedAt.put(anonymousId, now);
-    return true;
+    IdentityRecord existing = context.recordOf(old);
+    if (existing != null && existing.holdsUserData() && !Resolver.owns(existing, scope.backup.deviceKey())) {
+      metrics.writesRefusedNotOwner.increment();
+      return null;
+    }
+    List<String> owners = IdentityRecord.withOwner(existing == null ? List.of() : existing.owners(), held.hash());
+    mirror.save(IdentityRecord.replaced(old, successor, owners, now));
+    return old;
   }
 
-  // ------------------------------------------------------------------ events
+  /** Whether this request may replace or delete the stored record of {@code anonymousId}. */
+  private boolean mayReplace(AnalyticsContext context, String anonymousId) {
+    IdentityRecord existing = context.recordOf(anonymousId);
+    return existing == null || !existing.holdsUserData()
+        || Resolver.owns(existing, context.scope().backup.deviceKey()) || context.vouched(anonymousId);
+  }
 
+  /** Saves the identity of the context under {@code anonymousId}, within the ownership and size rules. */
+  private void save(AnalyticsContext context, String anonymousId, Instant now) {
+    IdentityRecord existing = context.recordOf(anonymousId);
+    boolean hasUserData = existing != null && existing.holdsUserData();
+    if (context.onlyLegacyChanges()) {
+      // Legacy cookies are stored only into a record that holds no user data yet, and only for an id
+      // the browser came back with (a cookieless flood with legacy cookies stores nothing).
+      if (hasUserData || context.presentedAnonymousId() == null) {
+        return;
+      }
+    } else if (hasUserData && !mayReplace(context, anonymousId)) {
+      metrics.writesRefusedNotOwner.increment();
+      return;
+    }
+    JsonObject userTraits = context.userTraitsToStore();
+    JsonObject groupTraits = context.groupTraitsToStore();
+    if (userTraits.toString().length() + groupTraits.toString().length() > MAX_STORED_TRAITS_CHARS) {
+      metrics.traitsTooLargeToStore.increment();
+      warnAtMostOnceAMinute(traitsWarnedAt, "traits over " + MAX_STORED_TRAITS_CHARS + " bytes of JSON were sent "
+          + "with their events but not stored; the stored traits stay as they were (counted in traitsTooLargeToStore)");
+      userTraits = existing == null ? null : existing.userTraits();
+      groupTraits = existing == null ? null : existing.groupTraits();
+    }
+    List<String> owners = existing == null ? List.of() : existing.owners();
+    DeviceKey key = context.deviceKey();
+    if (key != null) {
+      owners = IdentityRecord.withOwner(owners, key.hash());
+    }
+    IdentityRecord record = IdentityRecord.of(anonymousId, context.userId(), context.groupId(), userTraits,
+        groupTraits, owners, now);
+    if (record.isEmpty() && existing == null) {
+      return; // nothing worth keeping: an empty record per new visitor would only fill the store
+    }
+    mirror.save(record);
+    if (record.holdsUserData()) {
+      coalescer.cameBack(anonymousId); // an id with user data is never handed to a parallel request
+    }
+  }
+
+  private void warnAtMostOnceAMinute(AtomicLong lastWarned, String message) {
+    long now = clock.millis();
+    long last = lastWarned.get();
+    if (now - last >= WARN_INTERVAL_MS && lastWarned.compareAndSet(last, now)) {
+      LOG.log(System.Logger.Level.WARNING, "audiencekit: " + message);
+    }
+  }
+
+  // ------------------------------------------------------------------ mirror reads for the context
+
+  /** The stored record of {@code anonymousId} as it is (the caller applies the ownership rules). */
   IdentityRecord findRecord(String anonymousId) {
     return mirror.find(anonymousId);
   }
+
+  /** Mints an anonymousId for a context that has none any more (after a reset or an override with null). */
+  String mint() {
+    metrics.idsMinted.increment();
+    return Uuids.secure();
+  }
+
+  // ------------------------------------------------------------------ events
 
   void emit(boolean tracked, String event) {
     if (!tracked) {

@@ -47,7 +47,7 @@ class AnalyticsContextTest {
     Delivery delivery = Delivery.start(settings, metrics, temp, "test");
     sink = delivery.sink(MemorySink.class).orElseThrow();
     engine = new Engine(settings, metrics, Clock.systemUTC(),
-        Mirror.create(new MemoryStore(1000), settings, metrics), delivery,
+        Mirror.create(new MemoryStore(1000), settings, metrics, Clock.systemUTC()), delivery,
         new Fingerprinter(settings), new BotDetector(List.of()), "test");
   }
 

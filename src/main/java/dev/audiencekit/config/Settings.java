@@ -46,6 +46,8 @@ public final class Settings {
   public static final int DEFAULT_STORE_TTL_DAYS = 400;
   public static final String STORE_MAX_ENTRIES = "store.maxEntries";
   public static final int DEFAULT_STORE_MAX_ENTRIES = 1_000_000;
+  public static final String STORE_MAX_BYTES = "store.maxBytes";
+  public static final long DEFAULT_STORE_MAX_BYTES = 128L * 1024 * 1024;
   public static final String STORE_TIMEOUT_MS = "store.timeoutMs";
   public static final int DEFAULT_STORE_TIMEOUT_MS = 50;
   public static final String FINGERPRINT = "fingerprint";
@@ -56,6 +58,8 @@ public final class Settings {
   public static final int DEFAULT_FINGERPRINT_IPV4_PREFIX = 24;
   public static final String FINGERPRINT_IPV6_PREFIX = "fingerprint.ipv6Prefix";
   public static final int DEFAULT_FINGERPRINT_IPV6_PREFIX = 48;
+  public static final String FINGERPRINT_MIN_DORMANCY_HOURS = "fingerprint.minDormancyHours";
+  public static final int DEFAULT_FINGERPRINT_MIN_DORMANCY_HOURS = 24;
   public static final String TRUSTED_PROXIES = "trustedProxies";
   public static final String DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1";
   public static final String PRIVACY_GPC = "privacy.gpc";
@@ -83,8 +87,8 @@ public final class Settings {
   public static final List<String> NAMES = List.of(
       WRITE_KEY, ENDPOINT, SINK, COOKIE_DOMAIN, COOKIE_MAX_AGE_DAYS, COOKIE_SAME_SITE, COOKIE_SECURE,
       COOKIE_FORMAT, BACKUP_COOKIE, BACKUP_COOKIE_MAX_AGE_DAYS, PERSIST, STORE, STORE_USER,
-      STORE_PASSWORD, STORE_TTL_DAYS, STORE_MAX_ENTRIES, STORE_TIMEOUT_MS, FINGERPRINT,
-      FINGERPRINT_SECRET, FINGERPRINT_SIGNALS, FINGERPRINT_IPV4_PREFIX, FINGERPRINT_IPV6_PREFIX,
+      STORE_PASSWORD, STORE_TTL_DAYS, STORE_MAX_ENTRIES, STORE_MAX_BYTES, STORE_TIMEOUT_MS, FINGERPRINT,
+      FINGERPRINT_SECRET, FINGERPRINT_MIN_DORMANCY_HOURS, FINGERPRINT_SIGNALS, FINGERPRINT_IPV4_PREFIX, FINGERPRINT_IPV6_PREFIX,
       TRUSTED_PROXIES, PRIVACY_GPC, IP, BOTS, BOTS_PATTERNS, EXCLUDE, QUEUE_CAPACITY, FLUSH_AT,
       FLUSH_INTERVAL_MS, HTTP_TIMEOUT_MS, RETRY_MAX_BACKOFF_MS, SPOOL_DIR, SPOOL_MAX_BYTES,
       SHUTDOWN_TIMEOUT_MS);
@@ -128,6 +132,8 @@ public final class Settings {
   private final String storePassword;
   private final int storeTtlDays;
   private final int storeMaxEntries;
+  private final long storeMaxBytes;
+  private final java.time.Duration fingerprintMinDormancy;
   private final int storeTimeoutMs;
   private final boolean fingerprint;
   private final String fingerprintSecret;
@@ -228,6 +234,7 @@ public final class Settings {
     storePassword = r.text(STORE_PASSWORD, null);
     storeTtlDays = r.integer(STORE_TTL_DAYS, DEFAULT_STORE_TTL_DAYS, 1, 100_000, "days");
     storeMaxEntries = r.integer(STORE_MAX_ENTRIES, DEFAULT_STORE_MAX_ENTRIES, 1, Integer.MAX_VALUE, "entries");
+    storeMaxBytes = r.longInteger(STORE_MAX_BYTES, DEFAULT_STORE_MAX_BYTES, 65_536, Long.MAX_VALUE / 4, "bytes");
     storeTimeoutMs = r.integer(STORE_TIMEOUT_MS, DEFAULT_STORE_TIMEOUT_MS, 1, 60_000, "milliseconds");
     if (!store.equals("memory") && !store.startsWith("jdbc:") && !store.startsWith("jndi:")
         && !isClassName(store)) {
@@ -259,6 +266,8 @@ public final class Settings {
     }
     fingerprintIpv4Prefix = r.integer(FINGERPRINT_IPV4_PREFIX, DEFAULT_FINGERPRINT_IPV4_PREFIX, 0, 32, "bits");
     fingerprintIpv6Prefix = r.integer(FINGERPRINT_IPV6_PREFIX, DEFAULT_FINGERPRINT_IPV6_PREFIX, 0, 128, "bits");
+    fingerprintMinDormancy = java.time.Duration.ofHours(r.integer(FINGERPRINT_MIN_DORMANCY_HOURS,
+        DEFAULT_FINGERPRINT_MIN_DORMANCY_HOURS, 0, 24 * 400, "hours"));
     List<Cidr> proxies = new ArrayList<>();
     for (String cidr : r.list(TRUSTED_PROXIES, DEFAULT_TRUSTED_PROXIES)) {
       try {
@@ -360,6 +369,9 @@ public final class Settings {
   public String storePassword() { return storePassword; }
   public int storeTtlDays() { return storeTtlDays; }
   public int storeMaxEntries() { return storeMaxEntries; }
+  public long storeMaxBytes() { return storeMaxBytes; }
+  /** How long an id must not have been in use before a fingerprint may restore it; zero = no wait. */
+  public java.time.Duration fingerprintMinDormancy() { return fingerprintMinDormancy; }
   public int storeTimeoutMs() { return storeTimeoutMs; }
   public boolean fingerprint() { return fingerprint; }
   public String fingerprintSecret() { return fingerprintSecret; }

@@ -12,6 +12,8 @@ import jakarta.json.JsonValue;
  */
 public final class LegacyCookies {
   private static final String SIO_SEPARATOR = "----";
+  /** Legacy traits longer than this (as JSON text, 4,096 bytes at most in any cookie) are ignored. */
+  public static final int MAX_TRAITS_CHARS = 4096;
 
   private LegacyCookies() {}
 
@@ -45,6 +47,7 @@ public final class LegacyCookies {
    * {@code traits} member that is not an object gives empty traits. Never throws.
    */
   public static LegacyUser user(String raw) {
+    // Traits over MAX_TRAITS_CHARS are ignored: legacy cookies are read for the request, not trusted.
     String text = CookieValue.decodeText(raw);
     if (text == null || text.indexOf('{') < 0) {
       return null;
@@ -65,7 +68,8 @@ public final class LegacyCookies {
       userId = null;
     }
     JsonValue traits = object.get("traits");
-    return new LegacyUser(userId,
-        traits != null && traits.getValueType() == JsonValue.ValueType.OBJECT ? traits.asJsonObject() : null);
+    boolean usable = traits != null && traits.getValueType() == JsonValue.ValueType.OBJECT
+        && traits.toString().length() <= MAX_TRAITS_CHARS;
+    return new LegacyUser(userId, usable ? traits.asJsonObject() : null);
   }
 }

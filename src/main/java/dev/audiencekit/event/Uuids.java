@@ -17,6 +17,13 @@ public final class Uuids {
     return format(bytes);
   }
 
+  /** {@code n} bytes from the same {@link SecureRandom}: device keys use it. */
+  public static byte[] secureBytes(int n) {
+    byte[] bytes = new byte[n];
+    SECURE.nextBytes(bytes);
+    return bytes;
+  }
+
   /** A random UUID v4 from {@link ThreadLocalRandom}: unique, not secret. Message ids use it. */
   public static String fast() {
     ThreadLocalRandom random = ThreadLocalRandom.current();

@@ -13,22 +13,31 @@ import java.util.Objects;
 
 /**
  * Writes the identity cookies of one response: the readable {@code ajs_*} cookies for the ids that
- * exist (sliding expiry), deletions for the ids that went away, and the HttpOnly backup cookie.
+ * exist (sliding expiry), deletions for the ids that went away, and the HttpOnly backup cookie with the
+ * browser's device key.
+ *
+ * <p>No identity cookie can lock a browser out: an id whose encoded value would exceed
+ * {@link #MAX_VALUE_BYTES} is used for the request and its events but not written; the browser's
+ * cookie for it is deleted, and the backup cookie then holds the device key alone. So the identity
+ * cookies stay far below the 8 KiB request-header limits of the containers.
  */
 public final class CookieWriter {
+  /** The longest encoded id written to a cookie (the encoding is ASCII, so characters are bytes). */
+  public static final int MAX_VALUE_BYTES = 1000;
+
   private final Settings settings;
   private final CookieDomains domains;
   private final SetCookieHeader headers;
 
-  /** The ids a browser holds after a response (or before, when nothing could be written). */
-  public record Written(String anonymousId, String userId, String groupId) {
+  /** The identity a response was about to give the browser when its cookies were written. */
+  public record Written(String anonymousId, String userId, String groupId, DeviceKey deviceKey, int tooLarge) {
     /** What the browser sent. */
-    public static Written of(CookieHeader cookies) {
+    public static Written of(CookieHeader cookies, DeviceKey deviceKey) {
       return new Written(cookies.id(CookieHeader.ANONYMOUS_ID).value(), cookies.id(CookieHeader.USER_ID).value(),
-          cookies.id(CookieHeader.GROUP_ID).value());
+          cookies.id(CookieHeader.GROUP_ID).value(), deviceKey, 0);
     }
 
-    /** Whether the browser's cookies differ from the identity {@code (anonymousId, userId, groupId)}. */
+    /** Whether the identity {@code (anonymousId, userId, groupId)} differs from what was written. */
     public boolean differsFrom(String anonymousId, String userId, String groupId) {
       return !Objects.equals(this.anonymousId, anonymousId) || !Objects.equals(this.userId, userId)
           || !Objects.equals(this.groupId, groupId);
@@ -46,28 +55,37 @@ public final class CookieWriter {
    * response that has not committed yet.
    *
    * @param incoming the cookies the browser sent, to know which ones to delete
+   * @param deviceKey the browser's key for the backup cookie; {@code null} only when it is disabled
    */
   public Written write(HttpServletResponse response, ClientRequest client, CookieHeader incoming,
-      String anonymousId, String userId, String groupId) {
+      String anonymousId, String userId, String groupId, DeviceKey deviceKey) {
     String domain = domains.domainFor(client.host());
     CookieAttributes readable = CookieAttributes.readable(settings, domain, client.isSecure());
-    put(response, incoming, CookieHeader.ANONYMOUS_ID, anonymousId, readable);
-    put(response, incoming, CookieHeader.USER_ID, userId, readable);
-    put(response, incoming, CookieHeader.GROUP_ID, groupId, readable);
-    if (!settings.backupCookie().isEmpty()) {
-      put(response, incoming, settings.backupCookie(), anonymousId,
-          CookieAttributes.backup(settings, domain, client.isSecure()));
+    String encodedAnonymousId = encode(anonymousId);
+    int tooLarge = put(response, incoming, CookieHeader.ANONYMOUS_ID, anonymousId, encodedAnonymousId, readable)
+        + put(response, incoming, CookieHeader.USER_ID, userId, encode(userId), readable)
+        + put(response, incoming, CookieHeader.GROUP_ID, groupId, encode(groupId), readable);
+    if (deviceKey != null && !settings.backupCookie().isEmpty()) {
+      String id = encodedAnonymousId == null || encodedAnonymousId.length() > MAX_VALUE_BYTES ? "" : encodedAnonymousId;
+      response.addHeader("Set-Cookie", headers.set(settings.backupCookie(), BackupCookie.format(deviceKey, id),
+          CookieAttributes.backup(settings, domain, client.isSecure())));
     }
-    return new Written(anonymousId, userId, groupId);
+    return new Written(anonymousId, userId, groupId, deviceKey, tooLarge);
   }
 
-  private void put(HttpServletResponse response, CookieHeader incoming, String name, String value,
+  private String encode(String id) {
+    return id == null ? null : CookieValueEncoder.encode(id, settings.cookieFormat());
+  }
+
+  /** Writes or deletes one readable cookie; returns 1 when the id was too large to be written. */
+  private int put(HttpServletResponse response, CookieHeader incoming, String name, String id, String encoded,
       CookieAttributes attributes) {
-    if (value != null) {
-      response.addHeader("Set-Cookie",
-          headers.set(name, CookieValueEncoder.encode(value, settings.cookieFormat()), attributes));
+    boolean fits = encoded != null && encoded.length() <= MAX_VALUE_BYTES;
+    if (fits) {
+      response.addHeader("Set-Cookie", headers.set(name, encoded, attributes));
     } else if (incoming.raw(name) != null) {
       response.addHeader("Set-Cookie", headers.delete(name, attributes));
     }
+    return id != null && !fits ? 1 : 0;
   }
 }

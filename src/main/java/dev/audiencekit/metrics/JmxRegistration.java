@@ -119,6 +119,11 @@ public final class JmxRegistration implements AutoCloseable {
     @Override public long getRestoredFromLateChange() { return m.restoredFromLateChange.sum(); }
     @Override public long getCoalesced() { return m.coalesced.sum(); }
     @Override public long getRestoresRefusedAmbiguous() { return m.restoresRefusedAmbiguous.sum(); }
+    @Override public long getRestoresRefusedUserData() { return m.restoresRefusedUserData.sum(); }
+    @Override public long getRestoresRefusedDormancy() { return m.restoresRefusedDormancy.sum(); }
+    @Override public long getWritesRefusedNotOwner() { return m.writesRefusedNotOwner.sum(); }
+    @Override public long getIdsTooLargeForCookie() { return m.idsTooLargeForCookie.sum(); }
+    @Override public long getTraitsTooLargeToStore() { return m.traitsTooLargeToStore.sum(); }
     @Override public long getInvalidCookies() { return m.invalidCookies.sum(); }
     @Override public long getBotsSkipped() { return m.botsSkipped.sum(); }
     @Override public long getEventsAccepted() { return m.eventsAccepted.sum(); }

@@ -17,6 +17,16 @@ public final class Metrics {
   public final LongAdder restoredFromLateChange = new LongAdder();
   public final LongAdder coalesced = new LongAdder();
   public final LongAdder restoresRefusedAmbiguous = new LongAdder();
+  /** Fingerprint restores refused because the id's record holds user data. */
+  public final LongAdder restoresRefusedUserData = new LongAdder();
+  /** Fingerprint restores refused because the id was in use within {@code fingerprint.minDormancyHours}. */
+  public final LongAdder restoresRefusedDormancy = new LongAdder();
+  /** Writes of user data refused because the request's browser does not own the stored record. */
+  public final LongAdder writesRefusedNotOwner = new LongAdder();
+  /** Ids used for a request but not written to a cookie because the encoded value was over 1,000 bytes. */
+  public final LongAdder idsTooLargeForCookie = new LongAdder();
+  /** Traits kept out of the mirror because the record's traits would exceed 16,384 bytes of JSON. */
+  public final LongAdder traitsTooLargeToStore = new LongAdder();
   public final LongAdder invalidCookies = new LongAdder();
   public final LongAdder botsSkipped = new LongAdder();
   public final LongAdder eventsAccepted = new LongAdder();

@@ -19,6 +19,16 @@ public interface MetricsMBean {
 
   long getRestoresRefusedAmbiguous();
 
+  long getRestoresRefusedUserData();
+
+  long getRestoresRefusedDormancy();
+
+  long getWritesRefusedNotOwner();
+
+  long getIdsTooLargeForCookie();
+
+  long getTraitsTooLargeToStore();
+
   long getInvalidCookies();
 
   long getBotsSkipped();

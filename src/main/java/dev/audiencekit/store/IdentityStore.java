@@ -18,7 +18,11 @@ import java.util.List;
  */
 public interface IdentityStore extends AutoCloseable {
 
-  /** The record of {@code anonymousId}, or {@code null} when there is none (or it expired). */
+  /**
+   * The record of {@code anonymousId}, or {@code null} when there is none (or it expired). The store keeps
+   * {@link IdentityRecord#owners()} and {@link IdentityRecord#successor()} as given; who may see a record
+   * is decided by the caller.
+   */
   IdentityRecord find(String anonymousId);
 
   /** Inserts or replaces the record of {@code record.anonymousId()}. */
@@ -34,6 +38,13 @@ public interface IdentityStore extends AutoCloseable {
    * may skip that while the record is less than a day old).
    */
   void link(String fingerprint, String anonymousId, Instant seen);
+
+  /**
+   * When {@code anonymousId} was last seen with a live cookie from any device fingerprint: the latest
+   * {@code lastSeen} of its links, or {@code null} when it has none. A fingerprint restore waits until an
+   * id has not been in use for a while, wherever it was used.
+   */
+  Instant lastSeen(String anonymousId);
 
   /** Removes the link between {@code fingerprint} and {@code anonymousId} (reset, user switch). */
   void unlink(String fingerprint, String anonymousId);

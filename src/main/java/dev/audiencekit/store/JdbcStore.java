@@ -53,7 +53,14 @@ public final class JdbcStore implements IdentityStore {
   static final String IDENTITY = "audiencekit_identity";
   static final String LINK = "audiencekit_fingerprint_link";
   private static final String COLUMNS =
-      "anonymous_id, user_id, group_id, user_traits, group_traits, successor, updated_at";
+      "anonymous_id, user_id, group_id, user_traits, group_traits, successor, updated_at, owners";
+  /**
+   * Columns added after the first schema, each with the statement that adds it to an existing table
+   * (run at start-up when the column is missing; {@code ADD COLUMN IF NOT EXISTS} is understood by
+   * PostgreSQL 9.6+ and H2 2.x).
+   */
+  private static final List<String> MIGRATIONS = List.of(
+      "ALTER TABLE " + "audiencekit_identity" + " ADD COLUMN IF NOT EXISTS owners VARCHAR(400)");
 
   enum Dialect { POSTGRESQL, H2, GENERIC }
 
@@ -145,6 +152,7 @@ public final class JdbcStore implements IdentityStore {
         c.setAutoCommit(autoCommit);
       }
     }
+    migrate(c);
     schemaReady = true;
   }
 
@@ -180,6 +188,24 @@ public final class JdbcStore implements IdentityStore {
       for (String sql : statements) {
         s.execute(sql);
       }
+    }
+  }
+
+  /** Adds the columns that tables created by an earlier version lack. */
+  private void migrate(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.setQueryTimeout(queryTimeoutSeconds);
+      s.executeQuery("SELECT owners FROM " + IDENTITY + " WHERE 1 = 0").close();
+      return;
+    } catch (SQLException missing) {
+      // an older table: add the column below
+    }
+    boolean autoCommit = c.getAutoCommit();
+    try {
+      c.setAutoCommit(true);
+      runScript(c, List.of(), MIGRATIONS);
+    } finally {
+      c.setAutoCommit(autoCommit);
     }
   }
 
@@ -245,7 +271,8 @@ public final class JdbcStore implements IdentityStore {
             return null;
           }
           return new IdentityRecord(rs.getString(1), rs.getString(2), rs.getString(3),
-              json(rs.getString(4)), json(rs.getString(5)), rs.getString(6), instant(rs, 7));
+              json(rs.getString(4)), json(rs.getString(5)), owners(rs.getString(8)),
+              Successor.decode(rs.getString(6)), instant(rs, 7));
         }
       }
     });
@@ -255,13 +282,13 @@ public final class JdbcStore implements IdentityStore {
   public void save(IdentityRecord r) {
     withConnection("save", c -> {
       switch (dialect) {
-        case POSTGRESQL -> execute(c, "INSERT INTO " + IDENTITY + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+        case POSTGRESQL -> execute(c, "INSERT INTO " + IDENTITY + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (anonymous_id) DO UPDATE SET user_id = EXCLUDED.user_id, group_id = EXCLUDED.group_id, "
             + "user_traits = EXCLUDED.user_traits, group_traits = EXCLUDED.group_traits, "
-            + "successor = EXCLUDED.successor, updated_at = EXCLUDED.updated_at", r, true);
+            + "successor = EXCLUDED.successor, updated_at = EXCLUDED.updated_at, owners = EXCLUDED.owners", r, true);
         case H2 -> {
           try {
-            execute(c, "MERGE INTO " + IDENTITY + " (" + COLUMNS + ") KEY (anonymous_id) VALUES (?, ?, ?, ?, ?, ?, ?)", r, true);
+            execute(c, "MERGE INTO " + IDENTITY + " (" + COLUMNS + ") KEY (anonymous_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r, true);
           } catch (SQLException e) {
             if (!isDuplicateKey(e)) {
               throw e;
@@ -277,12 +304,12 @@ public final class JdbcStore implements IdentityStore {
 
   private void saveGeneric(Connection c, IdentityRecord r) throws SQLException {
     String update = "UPDATE " + IDENTITY + " SET user_id = ?, group_id = ?, user_traits = ?, group_traits = ?, "
-        + "successor = ?, updated_at = ? WHERE anonymous_id = ?";
+        + "successor = ?, updated_at = ?, owners = ? WHERE anonymous_id = ?";
     if (execute(c, update, r, false) > 0) {
       return;
     }
     try {
-      execute(c, "INSERT INTO " + IDENTITY + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", r, true);
+      execute(c, "INSERT INTO " + IDENTITY + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", r, true);
     } catch (SQLException e) {
       if (!isDuplicateKey(e)) {
         throw e;
@@ -302,8 +329,9 @@ public final class JdbcStore implements IdentityStore {
       ps.setString(i++, r.groupId());
       ps.setString(i++, r.userTraits().toString());
       ps.setString(i++, r.groupTraits().toString());
-      ps.setString(i++, r.successor());
+      ps.setString(i++, Successor.encode(r.successor()));
       ps.setObject(i++, timestamp(r.updatedAt()));
+      ps.setString(i++, r.owners().isEmpty() ? null : String.join(",", r.owners()));
       if (!keyFirst) {
         ps.setString(i, r.anonymousId());
       }
@@ -382,6 +410,22 @@ public final class JdbcStore implements IdentityStore {
       }
       update(c, update, at, fingerprint, anonymousId, at); // it exists: either newer already, or now moved
     }
+  }
+
+  @Override
+  public Instant lastSeen(String anonymousId) {
+    Objects.requireNonNull(anonymousId, "anonymousId");
+    return withConnection("lastSeen", c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT MAX(last_seen) FROM " + LINK + " WHERE anonymous_id = ?")) {
+        ps.setString(1, anonymousId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next() || rs.getObject(1) == null) {
+            return null;
+          }
+          return instant(rs, 1);
+        }
+      }
+    });
   }
 
   @Override
@@ -530,6 +574,10 @@ public final class JdbcStore implements IdentityStore {
 
   private static Instant instant(ResultSet rs, int column) throws SQLException {
     return rs.getObject(column, OffsetDateTime.class).toInstant();
+  }
+
+  private static List<String> owners(String text) {
+    return text == null || text.isEmpty() ? List.of() : List.of(text.split(","));
   }
 
   private static JsonObject json(String text) {

@@ -51,8 +51,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>TTL.</b> Records older than {@code store.ttlDays} and links not seen within it are ignored,
  *       and {@link IdentityStore#expire} runs on the background thread a minute after start and then
  *       hourly.</li>
- *   <li><b>Link throttle.</b> Linking a pair that was linked in the last minute is a no-op, so a browser
- *       browsing with cookies does not cost a write per request.</li>
  * </ul>
  *
  * <p>With {@link MemoryStore} there is nothing to wait for: calls go straight to it, on the caller's
@@ -67,7 +65,6 @@ public final class Mirror implements AutoCloseable {
   /** Links fetched per restore: enough to tell one from several even after local unlinks. */
   static final int RESTORE_LINK_LIMIT = 8;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-  private static final int THROTTLE_ENTRIES = 100_000;
 
   /** The answer of {@link #restore}. */
   public record Restore(Outcome outcome, String anonymousId) {
@@ -108,17 +105,13 @@ public final class Mirror implements AutoCloseable {
   private final Clock clock;
   private final Duration ttl;
   private final long timeoutNanos;
-  private final Duration linkInterval;
   private final Duration closeTimeout;
   private final boolean direct;
   private final StoreHealth health;
   private final PendingWrites pending;
-  private final Map<LinkKey, Instant> recentLinks;
   private final ThreadPoolExecutor readers;
   private final Writer writer;
   private volatile boolean closed;
-
-  private record LinkKey(String fingerprint, String anonymousId) {}
 
   private Mirror(Builder b) {
     this.store = b.store;
@@ -126,19 +119,10 @@ public final class Mirror implements AutoCloseable {
     this.clock = b.clock;
     this.ttl = b.ttl;
     this.timeoutNanos = b.timeout.toNanos();
-    this.linkInterval = b.linkInterval;
     this.closeTimeout = b.closeTimeout;
     this.direct = store instanceof MemoryStore;
     this.health = new StoreHealth(LOG, metrics, clock, b.failFast);
     this.pending = new PendingWrites(b.maxPending);
-    this.recentLinks = new LinkedHashMap<>(1024, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<LinkKey, Instant> eldest) {
-        return size() > THROTTLE_ENTRIES;
-      }
-    };
     if (direct) {
       readers = null;
       writer = null;
@@ -162,14 +146,15 @@ public final class Mirror implements AutoCloseable {
    *
    * @throws dev.audiencekit.config.InvalidSettingException naming {@code store} when it cannot be opened
    */
-  public static Mirror open(Settings settings, Metrics metrics) {
-    return create(Stores.open(settings), settings, metrics);
+  public static Mirror open(Settings settings, Metrics metrics, Clock clock) {
+    return create(Stores.open(settings), settings, metrics, clock);
   }
 
   /** A mirror over {@code store} configured by {@code store.timeoutMs} and {@code store.ttlDays}. */
-  public static Mirror create(IdentityStore store, Settings settings, Metrics metrics) {
+  public static Mirror create(IdentityStore store, Settings settings, Metrics metrics, Clock clock) {
     return builder(store)
         .metrics(metrics)
+        .clock(clock)
         .timeout(Duration.ofMillis(settings.storeTimeoutMs()))
         .ttl(Duration.ofDays(settings.storeTtlDays()))
         .build();
@@ -223,6 +208,22 @@ public final class Mirror implements AutoCloseable {
       return Restore.AMBIGUOUS;
     }
     return linked.isEmpty() ? Restore.NONE : Restore.found(linked.iterator().next());
+  }
+
+  /**
+   * When {@code anonymousId} was last in use with any fingerprint (queued links on this node included),
+   * or {@code null} when never; {@link Instant#MAX} when the store failed or timed out, so that a caller
+   * waiting for dormancy treats an unknown answer as "in use".
+   */
+  public Instant lastSeen(String anonymousId) {
+    Objects.requireNonNull(anonymousId, "anonymousId");
+    Instant stored = read("lastSeen", () -> {
+      Instant t = store.lastSeen(anonymousId);
+      return t == null ? Instant.MIN : t;
+    }, Instant.MAX);
+    Instant queued = pending.latestLink(anonymousId);
+    Instant latest = queued != null && queued.isAfter(stored) ? queued : stored;
+    return latest.equals(Instant.MIN) ? null : latest;
   }
 
   /** Runs a store read bounded by the timeout; {@code failed} on failure, timeout or fail-fast. */
@@ -288,21 +289,13 @@ public final class Mirror implements AutoCloseable {
   }
 
   /**
-   * Records that {@code anonymousId} came with a live cookie from {@code fingerprint}, now. Repeats of a
-   * pair within a minute are not written again.
+   * Records that {@code anonymousId} was in use with {@code fingerprint}, now: it came with a live
+   * cookie, or was just restored by it. Not throttled here: the caller decides how often.
    */
   public void link(String fingerprint, String anonymousId) {
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(anonymousId, "anonymousId");
     Instant now = clock.instant();
-    LinkKey key = new LinkKey(fingerprint, anonymousId);
-    synchronized (recentLinks) {
-      Instant last = recentLinks.get(key);
-      if (last != null && now.isBefore(last.plus(linkInterval)) && !now.isBefore(last)) {
-        return;
-      }
-      recentLinks.put(key, now);
-    }
     if (direct) {
       write("link", () -> store.link(fingerprint, anonymousId, now));
     } else if (open()) {
@@ -314,9 +307,6 @@ public final class Mirror implements AutoCloseable {
   public void unlink(String fingerprint, String anonymousId) {
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(anonymousId, "anonymousId");
-    synchronized (recentLinks) {
-      recentLinks.remove(new LinkKey(fingerprint, anonymousId));
-    }
     if (direct) {
       write("unlink", () -> store.unlink(fingerprint, anonymousId));
     } else if (open()) {
@@ -576,7 +566,6 @@ public final class Mirror implements AutoCloseable {
     private Duration ttl = Duration.ofDays(Settings.DEFAULT_STORE_TTL_DAYS);
     private Duration flushInterval = Duration.ofMillis(200);
     private Duration expireInterval = Duration.ofHours(1);
-    private Duration linkInterval = Duration.ofMinutes(1);
     private Duration closeTimeout = Duration.ofSeconds(5);
     private Duration failFast = Duration.ofSeconds(1);
     private int maxPending = 10_000;
@@ -618,12 +607,6 @@ public final class Mirror implements AutoCloseable {
     /** How often {@link IdentityStore#expire} runs (default 1 h; the first run is after 1 min at most). */
     public Builder expireInterval(Duration expireInterval) {
       this.expireInterval = positive(expireInterval, "expireInterval");
-      return this;
-    }
-
-    /** A pair linked within this long is not written again (default 1 min). */
-    public Builder linkInterval(Duration linkInterval) {
-      this.linkInterval = Objects.requireNonNull(linkInterval, "linkInterval");
       return this;
     }
 

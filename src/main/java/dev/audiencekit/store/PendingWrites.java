@@ -80,14 +80,40 @@ final class PendingWrites {
     return bound();
   }
 
+  /**
+   * Drops the oldest writes beyond the bound, deletes last: a delete is what a {@code reset()} or a
+   * revocation left behind, and losing one would bring a forgotten identity back. Deletes are dropped
+   * only when they alone fill four times the bound.
+   */
   private int bound() {
     int dropped = 0;
     for (Iterator<Op> it = pending.values().iterator(); pending.size() > max && it.hasNext(); ) {
+      Op op = it.next();
+      if (!(op instanceof RecordOp r && r.delete())) {
+        it.remove();
+        dropped++;
+      }
+    }
+    for (Iterator<Op> it = pending.values().iterator(); pending.size() > 4L * max && it.hasNext(); ) {
       it.next();
       it.remove();
       dropped++;
     }
     return dropped;
+  }
+
+  /** The latest queued or in-flight link time of {@code anonymousId} with any fingerprint, or null. */
+  synchronized Instant latestLink(String anonymousId) {
+    Instant latest = null;
+    for (Map<Object, Op> ops : List.of(inFlight, pending)) {
+      for (Op op : ops.values()) {
+        if (op instanceof LinkOp l && l.seen() != null && l.anonymousId().equals(anonymousId)
+            && (latest == null || l.seen().isAfter(latest))) {
+          latest = l.seen();
+        }
+      }
+    }
+    return latest;
   }
 
   /**

@@ -46,7 +46,7 @@ public final class Stores {
   public static IdentityStore open(Settings settings) {
     String store = settings.store();
     if (store.equals("memory")) {
-      return new MemoryStore(settings.storeMaxEntries());
+      return new MemoryStore(settings.storeMaxEntries(), settings.storeMaxBytes());
     }
     if (store.startsWith("jdbc:")) {
       return openJdbc(settings);

@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS audiencekit_identity (
   user_traits  CHARACTER LARGE OBJECT NOT NULL,
   group_traits CHARACTER LARGE OBJECT NOT NULL,
   successor    VARCHAR(256),
-  updated_at   TIMESTAMP WITH TIME ZONE NOT NULL
+  updated_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+  owners       VARCHAR(400)
 );
 CREATE INDEX IF NOT EXISTS audiencekit_identity_updated_at ON audiencekit_identity (updated_at);
 

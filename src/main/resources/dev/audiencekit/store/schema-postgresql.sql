@@ -7,6 +7,8 @@
 --
 -- audiencekit_identity: what analytics.js keeps in localStorage, per anonymousId. Traits are JSON
 -- objects stored as text (kept byte-for-byte, unlike jsonb). updated_at drives the store.ttlDays expiry.
+-- owners: comma-separated SHA-256 hashes (base64url) of the device keys of the browsers that may read the
+-- record (at most 8); successor: '' after a late reset, else the anonymousId the identity moved to.
 CREATE TABLE IF NOT EXISTS audiencekit_identity (
   anonymous_id VARCHAR(256) NOT NULL PRIMARY KEY,
   user_id      VARCHAR(256),
@@ -14,7 +16,8 @@ CREATE TABLE IF NOT EXISTS audiencekit_identity (
   user_traits  TEXT NOT NULL,
   group_traits TEXT NOT NULL,
   successor    VARCHAR(256),
-  updated_at   TIMESTAMP WITH TIME ZONE NOT NULL
+  updated_at   TIMESTAMP WITH TIME ZONE NOT NULL,
+  owners       VARCHAR(400)
 );
 CREATE INDEX IF NOT EXISTS audiencekit_identity_updated_at ON audiencekit_identity (updated_at);
 

@@ -70,6 +70,12 @@ final class ControllableStore implements IdentityStore {
   }
 
   @Override
+  public Instant lastSeen(String anonymousId) {
+    enter("lastSeen");
+    return data.lastSeen(anonymousId);
+  }
+
+  @Override
   public void unlink(String fingerprint, String anonymousId) {
     enter("unlink");
     data.unlink(fingerprint, anonymousId);

@@ -45,7 +45,7 @@ abstract class IdentityStoreContract {
   }
 
   static IdentityRecord record(String anonymousId, String userId, Instant at) {
-    return new IdentityRecord(anonymousId, userId, null, null, null, null, at);
+    return IdentityRecord.of(anonymousId, userId, null, null, null, null, at);
   }
 
   static Instant t(long seconds) {
@@ -61,7 +61,8 @@ abstract class IdentityStoreContract {
   void saveThenFindReturnsEveryField() {
     JsonObject user = Json.createObjectBuilder().add("name", "Ada").add("age", 36).build();
     JsonObject group = Json.createObjectBuilder().add("plan", "pro").build();
-    IdentityRecord r = new IdentityRecord("a-1", "u-1", "g-1", user, group, "a-2", T0);
+    IdentityRecord r = new IdentityRecord("a-1", "u-1", "g-1", user, group, List.of("owner-1", "owner-2"),
+        Successor.movedTo("a-2"), T0);
     store.save(r);
     assertThat(store.find("a-1")).isEqualTo(r);
   }
@@ -77,17 +78,40 @@ abstract class IdentityStoreContract {
   }
 
   @Test
-  void emptyStringSuccessorMeaningResetRoundTrips() {
-    IdentityRecord r = new IdentityRecord("a-1", null, null, null, null, "", T0);
+  void resetSuccessorRoundTrips() {
+    IdentityRecord r = IdentityRecord.replaced("a-1", Successor.RESET, List.of("owner-1"), T0);
     store.save(r);
-    assertThat(store.find("a-1").successor()).isEqualTo("");
+    assertThat(store.find("a-1").successor()).isEqualTo(Successor.RESET);
+    assertThat(store.find("a-1").owners()).containsExactly("owner-1");
+  }
+
+  @Test
+  void eightOwnersRoundTripInOrder() {
+    List<String> owners = new java.util.ArrayList<>();
+    for (int i = 0; i < IdentityRecord.MAX_OWNERS; i++) {
+      owners.add("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" + i);
+    }
+    IdentityRecord r = IdentityRecord.of("a-1", "u-1", null, null, null, owners, T0);
+    store.save(r);
+    assertThat(store.find("a-1").owners()).containsExactlyElementsOf(owners);
+  }
+
+  @Test
+  void lastSeenIsTheLatestLinkOfTheIdOverEveryFingerprint() {
+    assertThat(store.lastSeen("a-1")).isNull();
+    store.link("fp-home", "a-1", T0);
+    store.link("fp-carrier", "a-1", t(30));
+    store.link("fp-home", "a-2", t(60));
+    assertThat(store.lastSeen("a-1")).isEqualTo(t(30));
+    store.delete("a-1");
+    assertThat(store.lastSeen("a-1")).isNull();
   }
 
   @Test
   void saveReplacesTheWholeRecord() {
-    store.save(new IdentityRecord("a-1", "u-1", "g-1",
-        Json.createObjectBuilder().add("x", 1).build(), null, null, T0));
-    IdentityRecord second = new IdentityRecord("a-1", "u-2", null, null,
+    store.save(IdentityRecord.of("a-1", "u-1", "g-1",
+        Json.createObjectBuilder().add("x", 1).build(), null, List.of("owner-1"), T0));
+    IdentityRecord second = IdentityRecord.of("a-1", "u-2", null, null,
         Json.createObjectBuilder().add("y", true).build(), null, t(5));
     store.save(second);
     assertThat(store.find("a-1")).isEqualTo(second);
@@ -104,7 +128,7 @@ abstract class IdentityStoreContract {
         .add("big", 12345678901234567L)
         .add("nothing", JsonObject.NULL)
         .build();
-    IdentityRecord r = new IdentityRecord("a-ü", "user-ø", "grøup", traits, traits, null, T0);
+    IdentityRecord r = IdentityRecord.of("a-ü", "user-ø", "grøup", traits, traits, null, T0);
     store.save(r);
     assertThat(store.find("a-ü")).isEqualTo(r);
   }
@@ -259,7 +283,7 @@ abstract class IdentityStoreContract {
           start.await();
           for (int i = 0; i < perThread; i++) {
             store.save(record("own-" + thread + "-" + i, "u-" + thread, t(i)));
-            store.save(new IdentityRecord("shared", "u-" + thread, "g-" + thread, null, null, null, t(i)));
+            store.save(IdentityRecord.of("shared", "u-" + thread, "g-" + thread, null, null, null, t(i)));
             store.link(FP, "shared", t(i));
           }
           return null;

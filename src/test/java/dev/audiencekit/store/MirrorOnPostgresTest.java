@@ -36,7 +36,7 @@ class MirrorOnPostgresTest {
   }
 
   static IdentityRecord record(String anonymousId, String userId) {
-    return new IdentityRecord(anonymousId, userId, null, null, null, null, T0);
+    return IdentityRecord.of(anonymousId, userId, null, null, null, null, T0);
   }
 
   @Test

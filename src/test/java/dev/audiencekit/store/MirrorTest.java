@@ -50,7 +50,7 @@ class MirrorTest {
   }
 
   static IdentityRecord record(String anonymousId, String userId, Instant at) {
-    return new IdentityRecord(anonymousId, userId, null, null, null, null, at);
+    return IdentityRecord.of(anonymousId, userId, null, null, null, null, at);
   }
 
   // ---- fail open ----
@@ -234,7 +234,7 @@ class MirrorTest {
   @Test
   void findSeesAQueuedSaveBeforeTheStoreHasIt() {
     Mirror mirror = open(slowWriter());
-    IdentityRecord r = new IdentityRecord("a-1", "u-1", null, Json.createObjectBuilder().add("k", "v").build(),
+    IdentityRecord r = IdentityRecord.of("a-1", "u-1", null, Json.createObjectBuilder().add("k", "v").build(),
         null, null, T0);
     mirror.save(r);
     assertThat(mirror.find("a-1")).isEqualTo(r);
@@ -371,7 +371,7 @@ class MirrorTest {
 
   @Test
   void openWrapsTheConfiguredStoreWithTheConfiguredTimeout() {
-    Mirror mirror = Mirror.open(dev.audiencekit.config.Settings.of(java.util.Map.of("store.timeoutMs", "20")), metrics);
+    Mirror mirror = Mirror.open(dev.audiencekit.config.Settings.of(java.util.Map.of("store.timeoutMs", "20")), metrics, java.time.Clock.systemUTC());
     opened.add(mirror);
     mirror.save(record("a-1", "u-1", Instant.now()));
     assertThat(mirror.find("a-1")).isNotNull();

@@ -16,7 +16,7 @@ class PendingWritesTest {
   final PendingWrites queue = new PendingWrites(100);
 
   static IdentityRecord record(String id, String userId) {
-    return new IdentityRecord(id, userId, null, null, null, null, T0);
+    return IdentityRecord.of(id, userId, null, null, null, null, T0);
   }
 
   @Test

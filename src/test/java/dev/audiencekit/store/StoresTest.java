@@ -20,7 +20,7 @@ class StoresTest {
     IdentityStore store = Stores.open(Settings.of(Map.of("store.maxEntries", "2")));
     assertThat(store).isInstanceOf(MemoryStore.class);
     for (int i = 0; i < 5; i++) {
-      store.save(new IdentityRecord("a-" + i, null, null, null, null, null, Instant.EPOCH));
+      store.save(IdentityRecord.of("a-" + i, null, null, null, null, null, Instant.EPOCH));
     }
     assertThat(((MemoryStore) store).size()).isEqualTo(2);
   }
@@ -29,7 +29,7 @@ class StoresTest {
   void aJdbcUrlOpensAPooledJdbcStore() {
     try (IdentityStore store = Stores.open(settings("jdbc:h2:mem:stores-test;DB_CLOSE_DELAY=-1"))) {
       assertThat(store).isInstanceOf(JdbcStore.class);
-      store.save(new IdentityRecord("a-1", "u-1", null, null, null, null, Instant.EPOCH));
+      store.save(IdentityRecord.of("a-1", "u-1", null, null, null, null, Instant.EPOCH));
       assertThat(store.find("a-1").userId()).isEqualTo("u-1");
     }
   }
@@ -115,6 +115,11 @@ class StoresTest {
   }
 
   abstract static class Base implements IdentityStore {
+    @Override
+    public Instant lastSeen(String anonymousId) {
+      return null;
+    }
+
     @Override
     public IdentityRecord find(String anonymousId) {
       return null;

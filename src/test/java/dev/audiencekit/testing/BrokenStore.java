@@ -37,6 +37,11 @@ public final class BrokenStore implements IdentityStore {
   }
 
   @Override
+  public Instant lastSeen(String anonymousId) {
+    throw down();
+  }
+
+  @Override
   public void unlink(String fingerprint, String anonymousId) {
     throw down();
   }

@@ -55,6 +55,11 @@ public final class HangingStore implements IdentityStore {
   }
 
   @Override
+  public Instant lastSeen(String anonymousId) {
+    throw hang();
+  }
+
+  @Override
   public void unlink(String fingerprint, String anonymousId) {
     throw hang();
   }

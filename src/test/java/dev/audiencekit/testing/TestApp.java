@@ -14,9 +14,16 @@ import java.util.Set;
  */
 public final class TestApp implements ServletContainerInitializer {
   private final Map<String, String> initParams;
+  private final java.time.Clock clock;
 
   public TestApp(Map<String, String> initParams) {
+    this(initParams, null);
+  }
+
+  /** The test application with the filter reading time from {@code clock} (null: the system clock). */
+  public TestApp(Map<String, String> initParams, java.time.Clock clock) {
     this.initParams = new LinkedHashMap<>(initParams);
+    this.clock = clock;
   }
 
   /** The defaults of the container tests: events to the memory sink, the memory store. */
@@ -31,6 +38,9 @@ public final class TestApp implements ServletContainerInitializer {
 
   @Override
   public void onStartup(Set<Class<?>> classes, ServletContext context) {
+    if (clock != null) {
+      context.setAttribute(AnalyticsFilter.CLOCK_ATTRIBUTE, clock);
+    }
     AnalyticsFilter.register(context, initParams);
     context.addServlet("probe", new ProbeServlet()).addMapping("/probe", "/static/probe");
     context.addServlet("events", new EventsServlet()).addMapping("/events");
