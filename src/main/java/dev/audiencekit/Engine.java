@@ -155,7 +155,8 @@ final class Engine implements AutoCloseable {
     String userAgent = request.getHeader("User-Agent");
     if (settings.skipBots() && bots.isBot(userAgent)) {
       metrics.botsSkipped.increment();
-      RequestScope scope = new RequestScope(request, client, CookieHeader.parse("", null), null, false, false, false);
+      RequestScope scope = new RequestScope(request, client, CookieHeader.parse("", null), BackupCookie.parse(null),
+          false, false, false);
       return new AnalyticsContext(this, scope, false, Resolution.minted(Uuids.secure(), null, null, null), null);
     }
     boolean optedOut = settings.privacyGpc() != Settings.PrivacyMode.IGNORE && PrivacySignals.optedOut(request);
