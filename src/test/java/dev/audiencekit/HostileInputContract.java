@@ -231,7 +231,7 @@ abstract class HostileInputContract {
       return;
     }
     assertThat(decodedCookie(response, "ajs_anonymous_id")).as("ajs_anonymous_id for %s", what).isEqualTo(anonymousId);
-    assertThat(decodedCookie(response, "ak_anonymous_id")).as("backup cookie for %s", what).isEqualTo(anonymousId);
+    assertThat(decodedBackupCookie(response)).as("backup cookie for %s", what).isEqualTo(anonymousId);
     JsonValue userId = body.get("userId");
     if (userId != JsonValue.NULL) {
       assertThat(decodedCookie(response, "ajs_user_id")).as("ajs_user_id for %s", what)
@@ -240,6 +240,18 @@ abstract class HostileInputContract {
     if ("NEW".equals(body.getString("source"))) {
       assertThat(anonymousId).as("a minted id is a UUID v4").matches(UUID);
     }
+  }
+
+  /** The anonymousId in the backup cookie, which must carry a device key. */
+  private static String decodedBackupCookie(RawHttp.Response response) {
+    for (String header : response.all("Set-Cookie")) {
+      if (header.startsWith("ak_anonymous_id=")) {
+        var backup = dev.audiencekit.identity.BackupCookie.parse(header.substring(16, header.indexOf(';')));
+        assertThat(backup.deviceKey()).as("device key in %s", header).isNotNull();
+        return backup.anonymousId().value();
+      }
+    }
+    return null;
   }
 
   private static String decodedCookie(RawHttp.Response response, String name) {

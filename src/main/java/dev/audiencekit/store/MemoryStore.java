@@ -40,6 +40,8 @@ public final class MemoryStore implements IdentityStore {
   private static final JsonProvider JSON_P = JsonProvider.provider();
   private static final int STRIPES = 16;
   private static final int MIN_ENTRIES_PER_STRIPE = 64;
+  /** A stripe must hold many of the largest records (traits are bounded at 16 KB of JSON). */
+  private static final long MIN_BYTES_PER_STRIPE = 1024 * 1024;
   /** Allowance per record for the map node, the entry object, its fields and string headers. */
   static final int RECORD_OVERHEAD = 256;
   /** Allowance per owner hash (string header and list slot). */
@@ -65,8 +67,9 @@ public final class MemoryStore implements IdentityStore {
     }
     // Striping splits the bound; use it only when each stripe still holds a useful number of entries,
     // so a small bound stays exact.
-    int count = maxEntries >= STRIPES * MIN_ENTRIES_PER_STRIPE ? STRIPES : 1;
     long recordBytes = maxBytes / 4 * 3;
+    int count = maxEntries >= STRIPES * MIN_ENTRIES_PER_STRIPE && recordBytes / STRIPES >= MIN_BYTES_PER_STRIPE
+        ? STRIPES : 1;
     stripes = new Stripe[count];
     for (int i = 0; i < count; i++) {
       stripes[i] = new Stripe(maxEntries / count, recordBytes / count);

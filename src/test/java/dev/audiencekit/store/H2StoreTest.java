@@ -43,6 +43,11 @@ class H2StoreTest extends IdentityStoreContract {
   }
 
   @Test
+  void aTableOfAnEarlierVersionGainsTheOwnersColumnAndKeepsItsRows() throws Exception {
+    JdbcStoreMigration.assertMigrates(dataSource, "CHARACTER LARGE OBJECT");
+  }
+
+  @Test
   void dialectIsDetectedFromTheProductName() {
     assertThat(JdbcStore.detect("PostgreSQL")).isEqualTo(JdbcStore.Dialect.POSTGRESQL);
     assertThat(JdbcStore.detect("H2")).isEqualTo(JdbcStore.Dialect.H2);

@@ -54,4 +54,18 @@ class MemoryStoreTest extends IdentityStoreContract {
     assertThat(store.links(FP, T0, 100)).hasSize(MemoryStore.MAX_LINKS_PER_FINGERPRINT);
     assertThat(ids(store.links(FP, T0, 1))).containsExactly("a-" + (MemoryStore.MAX_LINKS_PER_FINGERPRINT + 4));
   }
+
+  @Test
+  void heapEstimateNeverExceedsMaxBytesHoweverLargeTheRecords() {
+    MemoryStore small = new MemoryStore(1_000_000, 256 * 1024);
+    jakarta.json.JsonObject big = jakarta.json.Json.createObjectBuilder().add("essay", "x".repeat(16_000)).build();
+    for (int i = 0; i < 200; i++) {
+      small.save(IdentityRecord.of("big-" + i, "u-" + i, null, big, null, java.util.List.of(), T0));
+      small.link("fp-" + i, "big-" + i + "y".repeat(200), T0);
+      assertThat(small.estimatedBytes()).isLessThanOrEqualTo(256 * 1024);
+    }
+    assertThat(small.find("big-199")).isNotNull();
+    assertThat(small.find("big-0")).isNull(); // the least recently used went first
+    assertThat(small.size()).isLessThan(200);
+  }
 }

@@ -38,6 +38,11 @@ class PostgresStoreTest extends IdentityStoreContract {
       server.dropSchema(schema);
     });
   }
+  @org.junit.jupiter.api.Test
+  void aTableOfAnEarlierVersionGainsTheOwnersColumnAndKeepsItsRows() throws Exception {
+    JdbcStoreMigration.assertMigrates(dataSource, "TEXT");
+  }
+
 
   @Test
   void runsOnPostgresqlWithTheShippedSchema() throws Exception {
