@@ -352,22 +352,12 @@ public final class Settings {
       throw new InvalidSettingException(COLLECT_ALLOW_ORIGINS, value, "is not accepted: a wildcard would let any "
           + "site send events in your visitors' names; list the origins, e.g. https://shop.example.com");
     }
-    String text = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-    try {
-      URI uri = new URI(text);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-          || uri.getRawUserInfo() != null || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())
-          || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-        throw new URISyntaxException(value, "not an origin");
-      }
-      int port = uri.getPort();
-      boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
-      return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
-    } catch (URISyntaxException e) {
+    String origin = dev.audiencekit.http.Origin.normalize(value);
+    if (origin == null) {
       throw new InvalidSettingException(COLLECT_ALLOW_ORIGINS, value,
           "is not an origin: scheme, host and optional port, e.g. https://shop.example.com or http://localhost:3000");
     }
+    return origin;
   }
 
   private static BundleSource bundle(String value) {
