@@ -10,10 +10,10 @@ import dev.audiencekit.http.PathPatterns;
 import dev.audiencekit.metrics.Metrics;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -66,7 +66,7 @@ public final class CollectEndpoint {
   private static final byte[] SUCCESS = "{\"success\":true}".getBytes(StandardCharsets.UTF_8);
   private static final System.Logger LOG = System.getLogger(CollectEndpoint.class.getName());
   private static final long WARN_EVERY_MS = 60_000;
-  private static final JsonReaderFactory READERS = JsonProvider.provider().createReaderFactory(Map.of());
+  private static final JsonParserFactory PARSERS = JsonProvider.provider().createParserFactory(Map.of());
 
   private final String prefix;
   private final List<Cidr> trustedProxies;
@@ -272,8 +272,13 @@ public final class CollectEndpoint {
     } catch (CharacterCodingException e) {
       return null;
     }
-    try (JsonReader reader = READERS.createReader(new StringReader(text))) {
-      return reader.readValue();
+    try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
+      if (!parser.hasNext()) {
+        return null;
+      }
+      parser.next();
+      JsonValue value = parser.getValue();
+      return parser.hasNext() ? null : value; // one JSON text, nothing after it
     } catch (RuntimeException e) { // JsonException, and whatever else a hostile document provokes in the parser
       return null;
     }
