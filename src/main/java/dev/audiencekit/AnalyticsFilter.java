@@ -1,5 +1,6 @@
 package dev.audiencekit;
 
+import dev.audiencekit.collect.CollectEndpoint;
 import dev.audiencekit.config.InvalidSettingException;
 import dev.audiencekit.config.Settings;
 import dev.audiencekit.delivery.Delivery;
@@ -85,6 +86,7 @@ public class AnalyticsFilter implements Filter {
 
   private volatile Engine engine;
   private PathPatterns exclude;
+  private CollectEndpoint collect; // first-party collection: null unless the collect init-param is set
   private AutoCloseable jmx;
 
   @Override
@@ -107,6 +109,7 @@ public class AnalyticsFilter implements Filter {
       engine = new Engine(settings, metrics, clock, mirror, delivery, new Fingerprinter(settings),
           new BotDetector(settings.botsPatterns()), version());
       exclude = PathPatterns.of(settings.exclude());
+      collect = CollectEndpoint.create(settings, metrics, Clock.systemUTC(), servletContext.getClassLoader());
       jmx = JmxRegistration.register(metrics, servletContext.getContextPath(), config.getFilterName());
     } catch (InvalidSettingException e) {
       closeQuietly(delivery);
@@ -119,6 +122,9 @@ public class AnalyticsFilter implements Filter {
     }
     servletContext.setAttribute(DELIVERY_ATTRIBUTE, delivery);
     servletContext.setAttribute(METRICS_ATTRIBUTE, metrics);
+    if (collect != null) {
+      servletContext.setAttribute(CollectEndpoint.ATTRIBUTE, collect); // for <analytics:snippet>
+    }
     LOG.log(System.Logger.Level.INFO, "audiencekit " + version() + " filter '" + config.getFilterName()
         + "' started: " + settings.summary());
   }
@@ -130,7 +136,7 @@ public class AnalyticsFilter implements Filter {
     if (current == null || !(req instanceof HttpServletRequest request)
         || !(res instanceof HttpServletResponse response)
         || request.getAttribute(SEEN) != null
-        || exclude.matches(request)) {
+        || exclude.matches(request) && (collect == null || !collect.matches(request))) {
       chain.doFilter(req, res);
       return;
     }
@@ -143,8 +149,12 @@ public class AnalyticsFilter implements Filter {
     request.setAttribute(AnalyticsContext.ATTRIBUTE, context);
     boolean async = false;
     try {
-      chain.doFilter(request, wrapped);
-      async = request.isAsyncStarted();
+      if (collect != null && collect.matches(request)) { // first-party collection: never reaches the application
+        collect.handle(request, wrapped, new CollectVisitor(current, context));
+      } else {
+        chain.doFilter(request, wrapped);
+        async = request.isAsyncStarted();
+      }
     } finally {
       if (async) {
         request.getAsyncContext().addListener(new AsyncListener() {

@@ -82,6 +82,11 @@ public final class Settings {
   public static final long DEFAULT_SPOOL_MAX_BYTES = 268_435_456L;
   public static final String SHUTDOWN_TIMEOUT_MS = "shutdownTimeoutMs";
   public static final int DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+  public static final String COLLECT = "collect";
+  public static final String COLLECT_MAX_EVENTS_PER_MINUTE = "collect.maxEventsPerMinute";
+  public static final int DEFAULT_COLLECT_MAX_EVENTS_PER_MINUTE = 600;
+  public static final String COLLECT_ALLOW_ORIGINS = "collect.allowOrigins";
+  public static final String COLLECT_BUNDLE = "collect.bundle";
 
   /** Every accepted init-param name, in the README's order. */
   public static final List<String> NAMES = List.of(
@@ -92,7 +97,7 @@ public final class Settings {
       FINGERPRINT_MIN_DORMANCY_HOURS,
       TRUSTED_PROXIES, PRIVACY_GPC, IP, BOTS, BOTS_PATTERNS, EXCLUDE, QUEUE_CAPACITY, FLUSH_AT,
       FLUSH_INTERVAL_MS, HTTP_TIMEOUT_MS, RETRY_MAX_BACKOFF_MS, SPOOL_DIR, SPOOL_MAX_BYTES,
-      SHUTDOWN_TIMEOUT_MS);
+      SHUTDOWN_TIMEOUT_MS, COLLECT, COLLECT_MAX_EVENTS_PER_MINUTE, COLLECT_ALLOW_ORIGINS, COLLECT_BUNDLE);
 
   private static final Set<String> SECRETS = Set.of(WRITE_KEY, STORE_PASSWORD, FINGERPRINT_SECRET);
   private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
@@ -114,6 +119,17 @@ public final class Settings {
   public enum PrivacyMode { NO_FINGERPRINT, NO_TRACKING, IGNORE }
 
   public enum IpMode { COLLECT, TRUNCATE, OMIT }
+
+  /**
+   * Where {@code collect.bundle} comes from: a resource of the web application's class loader
+   * ({@code classpath:static/analytics.js}, {@code location} without the prefix), or a file.
+   */
+  public record BundleSource(boolean classpath, String location) {
+    @Override
+    public String toString() {
+      return classpath ? "classpath:" + location : location;
+    }
+  }
 
   // ---- the values ----
   private final Map<String, String> effective;
@@ -155,6 +171,10 @@ public final class Settings {
   private final String spoolDir;
   private final long spoolMaxBytes;
   private final int shutdownTimeoutMs;
+  private final String collect;
+  private final int collectMaxEventsPerMinute;
+  private final List<String> collectAllowOrigins;
+  private final BundleSource collectBundle;
 
   /**
    * Parses a configuration.
@@ -302,6 +322,67 @@ public final class Settings {
     spoolDir = r.text(SPOOL_DIR, null);
     spoolMaxBytes = r.longInteger(SPOOL_MAX_BYTES, DEFAULT_SPOOL_MAX_BYTES, 0, Long.MAX_VALUE, "bytes");
     shutdownTimeoutMs = r.integer(SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, 0, 600_000, "milliseconds");
+    collect = collectPrefix(r.text(COLLECT, null));
+    collectMaxEventsPerMinute = r.integer(COLLECT_MAX_EVENTS_PER_MINUTE, DEFAULT_COLLECT_MAX_EVENTS_PER_MINUTE, 1,
+        1_000_000_000, "events");
+    List<String> origins = new ArrayList<>();
+    for (String origin : r.list(COLLECT_ALLOW_ORIGINS, "")) {
+      origins.add(origin(origin));
+    }
+    collectAllowOrigins = List.copyOf(origins);
+    collectBundle = bundle(r.text(COLLECT_BUNDLE, null));
+    if (collect == null) {
+      for (String name : List.of(COLLECT_MAX_EVENTS_PER_MINUTE, COLLECT_ALLOW_ORIGINS, COLLECT_BUNDLE)) {
+        if (values.containsKey(name)) {
+          throw new InvalidSettingException(name, values.get(name),
+              "has no effect without collect, the path prefix of the collection endpoint (e.g. /ak)");
+        }
+      }
+    }
+  }
+
+  private static final Pattern COLLECT_PREFIX = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+
+  private static String collectPrefix(String value) {
+    if (value == null) {
+      return null;
+    }
+    boolean dotSegment = ("/" + value + "/").contains("/./") || ("/" + value + "/").contains("/../");
+    if (!COLLECT_PREFIX.matcher(value).matches() || dotSegment || value.length() > 200) {
+      throw new InvalidSettingException(COLLECT, value, "is not a path prefix such as /ak: a leading /, no "
+          + "trailing /, path segments of letters, digits, '.', '_', '~' and '-' (no . or .. segment), at most "
+          + "200 characters");
+    }
+    return value;
+  }
+
+  /** An origin as browsers send it in {@code Origin}: lower-case scheme and host, the port only when not the default. */
+  private static String origin(String value) {
+    if (value.equals("*")) {
+      throw new InvalidSettingException(COLLECT_ALLOW_ORIGINS, value, "is not accepted: a wildcard would let any "
+          + "site send events in your visitors' names; list the origins, e.g. https://shop.example.com");
+    }
+    String origin = dev.audiencekit.http.Origin.normalize(value);
+    if (origin == null) {
+      throw new InvalidSettingException(COLLECT_ALLOW_ORIGINS, value,
+          "is not an origin: scheme, host and optional port, e.g. https://shop.example.com or http://localhost:3000");
+    }
+    return origin;
+  }
+
+  private static BundleSource bundle(String value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.startsWith("classpath:")) {
+      String name = value.substring("classpath:".length());
+      if (name.isEmpty() || name.startsWith("/")) {
+        throw new InvalidSettingException(COLLECT_BUNDLE, value, "is not accepted; a classpath: resource is "
+            + "named without a leading /, e.g. classpath:static/analytics.js");
+      }
+      return new BundleSource(true, name);
+    }
+    return new BundleSource(false, value);
   }
 
   private static void validateSink(String sink) {
@@ -394,6 +475,13 @@ public final class Settings {
   public String spoolDir() { return spoolDir; }
   public long spoolMaxBytes() { return spoolMaxBytes; }
   public int shutdownTimeoutMs() { return shutdownTimeoutMs; }
+  /** The collection endpoint's path prefix within the context ({@code /ak}), or {@code null} when off. */
+  public String collect() { return collect; }
+  public int collectMaxEventsPerMinute() { return collectMaxEventsPerMinute; }
+  /** Origins ({@code https://shop.example.com}) allowed to post cross-origin, as browsers spell them. */
+  public List<String> collectAllowOrigins() { return collectAllowOrigins; }
+  /** The analytics.js file to serve, or {@code null}. */
+  public BundleSource collectBundle() { return collectBundle; }
 
   /** Reads typed values out of the effective map, throwing errors that name the parameter. */
   private static final class Reader {

@@ -1,13 +1,13 @@
 package dev.audiencekit.event;
 
 /** Writes JSON string literals (RFC 8259) into a {@code StringBuilder}. */
-final class JsonStrings {
+public final class JsonStrings {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private JsonStrings() {}
 
   /** Appends {@code value} as a quoted, escaped JSON string. */
-  static void append(StringBuilder out, String value) {
+  public static void append(StringBuilder out, String value) {
     out.append('"');
     int start = 0;
     int length = value.length();
@@ -33,7 +33,7 @@ final class JsonStrings {
   }
 
   /** Appends {@code value} as a JSON string, or {@code null}. */
-  static void appendNullable(StringBuilder out, String value) {
+  public static void appendNullable(StringBuilder out, String value) {
     if (value == null) {
       out.append("null");
     } else {

@@ -138,5 +138,9 @@ public final class JmxRegistration implements AutoCloseable {
     @Override public long getSpoolBytes() { return m.spoolBytes(); }
     @Override public long getSpoolCorruptions() { return m.spoolCorruptions.sum(); }
     @Override public long getStoreErrors() { return m.storeErrors.sum(); }
+    @Override public long getCollectEvents() { return m.collectEvents.sum(); }
+    @Override public long getCollectIdsReplaced() { return m.collectIdsReplaced.sum(); }
+    @Override public long getCollectRefused() { return m.collectRefusedTotal(); }
+    @Override public Map<String, Long> getCollectRefusedByReason() { return m.collectRefusedByReason(); }
   }
 }

@@ -38,7 +38,12 @@ public final class Metrics {
   public final LongAdder storeErrors = new LongAdder();
   /** Spool files found damaged (torn or corrupt tail set aside as {@code *.corrupt}). */
   public final LongAdder spoolCorruptions = new LongAdder();
+  /** Browser events the first-party collection endpoint accepted and handed to delivery. */
+  public final LongAdder collectEvents = new LongAdder();
+  /** Browser events whose anonymousId or userId disagreed with the server's; they were sent with the server's. */
+  public final LongAdder collectIdsReplaced = new LongAdder();
   private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> collectRefused = new ConcurrentHashMap<>();
   private volatile LongSupplier queueDepth = () -> 0;
   private volatile LongSupplier spoolBytes = () -> 0;
 
@@ -56,6 +61,26 @@ public final class Metrics {
 
   public long droppedTotal() {
     return dropped.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  /**
+   * Counts one request the collection endpoint did not accept, for {@code reason} ({@code too-large},
+   * {@code invalid-json}, {@code rate-limit}, …; {@code untracked} for the bots and untracked visitors
+   * answered without queueing anything).
+   */
+  public void collectRefused(String reason) {
+    collectRefused.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
+  /** Requests the collection endpoint did not accept, by reason, sorted by reason. */
+  public Map<String, Long> collectRefusedByReason() {
+    Map<String, Long> out = new TreeMap<>();
+    collectRefused.forEach((reason, count) -> out.put(reason, count.sum()));
+    return out;
+  }
+
+  public long collectRefusedTotal() {
+    return collectRefused.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
   public void queueDepthGauge(LongSupplier gauge) {

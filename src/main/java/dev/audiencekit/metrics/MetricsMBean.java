@@ -58,4 +58,16 @@ public interface MetricsMBean {
   long getSpoolCorruptions();
 
   long getStoreErrors();
+
+  /** Browser events accepted by the first-party collection endpoint. */
+  long getCollectEvents();
+
+  /** Browser events sent with the server's ids instead of the different ones they carried. */
+  long getCollectIdsReplaced();
+
+  /** Requests the collection endpoint refused (or answered without queueing), all reasons together. */
+  long getCollectRefused();
+
+  /** Those requests by reason ({@code too-large}, {@code invalid-json}, {@code rate-limit}, {@code untracked}, …). */
+  Map<String, Long> getCollectRefusedByReason();
 }

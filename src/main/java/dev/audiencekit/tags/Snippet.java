@@ -26,6 +26,11 @@ import java.util.Locale;
 public final class Snippet {
   /** Where analytics.js and its project settings come from unless {@code cdnHost} says otherwise. */
   public static final String DEFAULT_CDN = "https://cdn.segment.com";
+  /**
+   * The write key a page uses when it needs none: the first-party collection endpoint answers the
+   * settings of any key, and the server adds its own key when it delivers.
+   */
+  public static final String FIRST_PARTY_WRITE_KEY = "first-party";
   /** The storage order that makes the cookies (which the server reads and writes) authoritative. */
   static final String STORAGE = "{stores: [\"cookie\", \"localStorage\", \"memory\"]}";
 
@@ -34,6 +39,10 @@ public final class Snippet {
   private final String cdnHost;
   private final String apiHost;
   private final boolean page;
+  /** The collection endpoint's path from the host ({@code /shop/ak}), or null when collection is off. */
+  private final String collectPath;
+  /** Whether the endpoint serves analytics.js itself. */
+  private final boolean collectBundle;
 
   /** The ids the browser library must adopt; {@code userId} and {@code groupId} may be null. */
   public record Identity(String anonymousId, String userId, String groupId) {
@@ -60,6 +69,36 @@ public final class Snippet {
     this.src = src(blankToNull(src));
     this.apiHost = apiHost(blankToNull(apiHost));
     this.page = page;
+    this.collectPath = null;
+    this.collectBundle = false;
+  }
+
+  private Snippet(Snippet base, String collectPath, boolean collectBundle) {
+    this.writeKey = base.writeKey;
+    this.cdnHost = base.cdnHost;
+    this.src = base.src;
+    this.apiHost = base.apiHost;
+    this.page = base.page;
+    this.collectPath = collectPath;
+    this.collectBundle = collectBundle;
+  }
+
+  /**
+   * The same loader for a page whose application collects first-party: unless given explicitly,
+   * analytics.js sends to the endpoint ({@code apiHost}), loads its settings from it ({@code cdnHost}),
+   * and, when the endpoint serves the bundle, is loaded from it ({@code src}). The host is the page's own,
+   * read in the browser, and so is the scheme.
+   *
+   * @param path   the endpoint's path from the host: the context path and the {@code collect} prefix
+   * @param bundle whether the endpoint serves analytics.js ({@code collect.bundle})
+   * @throws IllegalArgumentException when the path is not an absolute path without spaces or quotes
+   */
+  public Snippet collectingAt(String path, boolean bundle) {
+    if (path == null || !path.startsWith("/") || path.endsWith("/")
+        || path.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\\' || c == '<' || c == '>')) {
+      throw new IllegalArgumentException("collect path '" + path + "' is not an absolute path such as /ak");
+    }
+    return new Snippet(this, path, bundle);
   }
 
   public String writeKey() {
@@ -70,6 +109,9 @@ public final class Snippet {
   public String src() {
     if (src != null) {
       return src;
+    }
+    if (collectPath != null && collectBundle) {
+      return collectPath + "/analytics.js";
     }
     return (cdnHost != null ? cdnHost : DEFAULT_CDN) + "/analytics.js/v1/"
         + URLEncoder.encode(writeKey, StandardCharsets.UTF_8).replace("+", "%20") + "/analytics.min.js";
@@ -110,6 +152,9 @@ public final class Snippet {
         .append("  a._writeKey = ").append(key).append(";\n");
     if (cdnHost != null) {
       js.append("  a._cdn = ").append(Escaping.jsLiteral(cdnHost)).append(";\n");
+    } else if (collectPath != null) {
+      js.append("  a._cdn = d.location.protocol + \"//\" + d.location.host + ").append(Escaping.jsLiteral(collectPath))
+          .append(";\n");
     }
     js.append("  a.setAnonymousId(").append(anonymousId).append(");\n")
         .append("  a.on(\"initialize\", function () {\n")
@@ -124,9 +169,11 @@ public final class Snippet {
         .append("  });\n")
         .append("  a.load(").append(key).append(", {\n")
         .append("    storage: ").append(STORAGE);
-    if (apiHost != null) {
+    if (apiHost != null || collectPath != null) {
+      String host = apiHost != null ? Escaping.jsLiteral(apiHost)
+          : "d.location.host + " + Escaping.jsLiteral(collectPath + "/v1");
       js.append(",\n")
-          .append("    integrations: {\"Segment.io\": {apiHost: ").append(Escaping.jsLiteral(apiHost))
+          .append("    integrations: {\"Segment.io\": {apiHost: ").append(host)
           .append(", protocol: d.location.protocol === \"https:\" ? \"https\" : \"http\"}}");
     }
     js.append("\n  });\n");

@@ -1,6 +1,8 @@
 package dev.audiencekit.tags;
 
 import dev.audiencekit.AnalyticsContext;
+import dev.audiencekit.collect.CollectEndpoint;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.jsp.JspException;
 import jakarta.servlet.jsp.PageContext;
 import java.io.IOException;
@@ -15,6 +17,11 @@ import java.io.IOException;
  * <p>{@code writeKey} falls back to the context-param {@value #WRITE_KEY_PARAM}. It is the browser
  * source's key, public by nature; the filter's {@code writeKey} is deliberately not reused, since a
  * server source's key should not appear in pages.
+ *
+ * <p>When the filter collects first-party ({@code collect}), the loader sends to the endpoint and loads
+ * its settings from it, and from {@code collect.bundle} analytics.js itself; attributes given explicitly
+ * still win. A page then needs no write key when analytics.js does not come from the vendor's CDN
+ * (a served bundle, or a {@code src}): the server adds its own key to what it delivers.
  */
 public class SnippetTag extends AnalyticsTagSupport {
   /** The context-param read when the tag has no {@code writeKey} attribute. */
@@ -54,17 +61,29 @@ public class SnippetTag extends AnalyticsTagSupport {
   @Override
   public void doTag() throws JspException, IOException {
     AnalyticsContext analytics = analytics();
+    PageContext pageContext = (PageContext) getJspContext();
+    Object endpoint = pageContext.getServletContext().getAttribute(CollectEndpoint.ATTRIBUTE);
+    CollectEndpoint collect = endpoint instanceof CollectEndpoint c ? c : null;
     String key = writeKey;
     if (key == null || key.isBlank()) {
-      key = ((PageContext) getJspContext()).getServletContext().getInitParameter(WRITE_KEY_PARAM);
+      key = pageContext.getServletContext().getInitParameter(WRITE_KEY_PARAM);
+    }
+    if ((key == null || key.isBlank()) && collect != null
+        && (collect.servesBundle() || (src != null && !src.isBlank()))) {
+      key = Snippet.FIRST_PARTY_WRITE_KEY;
     }
     if (key == null || key.isBlank()) {
       throw new JspException(tagName() + " needs a writeKey: set the writeKey attribute or the context-param "
-          + WRITE_KEY_PARAM + " in web.xml");
+          + WRITE_KEY_PARAM + " in web.xml (with first-party collection, serving analytics.js through "
+          + "collect.bundle makes it unnecessary)");
     }
     Snippet snippet;
     try {
       snippet = new Snippet(key, src, cdnHost, apiHost, page);
+      if (collect != null) {
+        String contextPath = ((HttpServletRequest) pageContext.getRequest()).getContextPath();
+        snippet = snippet.collectingAt(contextPath + collect.prefix(), collect.servesBundle());
+      }
     } catch (IllegalArgumentException e) {
       throw new JspException(tagName() + ": " + e.getMessage(), e);
     }

@@ -33,6 +33,43 @@ class SnippetTest {
   }
 
   @Test
+  void rendersTheLoaderOfAFirstPartyEndpointServingTheBundleExactly() throws IOException {
+    Snippet snippet = new Snippet(Snippet.FIRST_PARTY_WRITE_KEY, null, null, null, false).collectingAt("/shop/ak", true);
+    assertThat(snippet.render(ANONYMOUS) + "\n").isEqualTo(golden("snippet-collect-bundle.html"));
+  }
+
+  @Test
+  void firstPartyCollectionSendsToTheEndpointOnThePagesOwnHostAndScheme() {
+    String html = new Snippet("k", null, null, null, false).collectingAt("/ak", false).render(ANONYMOUS);
+    assertThat(html).contains("apiHost: d.location.host + \"/ak/v1\", protocol: d.location.protocol === \"https:\"",
+        "a._cdn = d.location.protocol + \"//\" + d.location.host + \"/ak\";");
+  }
+
+  @Test
+  void firstPartyCollectionLoadsAnalyticsJsFromTheEndpointOnlyWhenItServesIt() {
+    assertThat(new Snippet("k", null, null, null, false).collectingAt("/ak", true).src()).isEqualTo("/ak/analytics.js");
+    assertThat(new Snippet("k", null, null, null, false).collectingAt("/ak", false).src())
+        .isEqualTo("https://cdn.segment.com/analytics.js/v1/k/analytics.min.js");
+  }
+
+  @Test
+  void explicitAttributesWinOverFirstPartyCollection() {
+    Snippet snippet = new Snippet("k", "/js/a.js", "https://cdn.example.com", "api.example.com/v1", false)
+        .collectingAt("/ak", true);
+    assertThat(snippet.src()).isEqualTo("/js/a.js");
+    assertThat(snippet.render(ANONYMOUS)).contains("a._cdn = \"https://cdn.example.com\";",
+        "apiHost: \"api.example.com/v1\"").doesNotContain("/ak");
+  }
+
+  @Test
+  void aCollectPathThatCouldLeaveItsStringIsRefused() {
+    assertThatThrownBy(() -> new Snippet("k", null, null, null, false).collectingAt("/ak\"</script>", true))
+        .hasMessageContaining("collect path");
+    assertThatThrownBy(() -> new Snippet("k", null, null, null, false).collectingAt("ak", true))
+        .hasMessageContaining("collect path");
+  }
+
+  @Test
   void usesCookieFirstStorage() {
     String html = new Snippet("k", null, null, null, false).render(ANONYMOUS);
     assertThat(html).contains("storage: {stores: [\"cookie\", \"localStorage\", \"memory\"]}");

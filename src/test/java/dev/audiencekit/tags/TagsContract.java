@@ -42,7 +42,10 @@ abstract class TagsContract {
 
   @BeforeAll
   void start() {
-    container = Container.start(kind(), Container.testWebapp(), new TestApp(TestApp.defaults()));
+    java.util.Map<String, String> params = TestApp.defaults();
+    params.put("collect", "/ak"); // first-party collection: only snippets without explicit hosts change
+    params.put("collect.bundle", "classpath:dev/audiencekit/collect/analytics-fixture.js");
+    container = Container.start(kind(), Container.testWebapp(), new TestApp(params));
   }
 
   @AfterAll
@@ -118,6 +121,12 @@ abstract class TagsContract {
     assertGolden(html, "snippet-page-hostile.html");
     String script = html.substring(html.indexOf("<script>") + "<script>".length(), html.lastIndexOf("</script>"));
     assertThat(script).doesNotContain("<", ">", "'", "\u2028", "\u2029");
+  }
+
+  @Test
+  void snippetPointsAnalyticsJsAtTheFirstPartyEndpoint() throws IOException {
+    String html = body(visitor("golden-anon-7").get("/tags/snippet-collect.jsp"));
+    assertGolden(html, "snippet-collect-page.html");
   }
 
   // ------------------------------------------------------------------ events

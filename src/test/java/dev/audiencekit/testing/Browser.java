@@ -105,6 +105,19 @@ public final class Browser {
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
   }
 
+  /**
+   * Sends {@code method} to {@code path} with a text body (none when null) of {@code contentType}
+   * (none when null), plus the browser's headers and cookies, as a script's {@code fetch} would.
+   */
+  public Response send(String method, String path, String contentType, String body) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      builder.header("Content-Type", contentType);
+    }
+    return send(builder);
+  }
+
   private Response send(HttpRequest.Builder builder) {
     builder.timeout(Duration.ofSeconds(30));
     headers.forEach(builder::header);

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Answers the filter's counters ({@link AnalyticsFilter#METRICS_ATTRIBUTE}) as a JSON object, one
- * member per public {@link LongAdder} of {@link Metrics}, e.g. {@code {"storeErrors":3,...}}.
+ * member per public {@link LongAdder} of {@link Metrics}, e.g. {@code {"storeErrors":3,...}}, and the
+ * collection endpoint's refusals by reason as {@code "collectRefusedByReason":{"too-large":1,...}}.
  */
 public final class MetricsServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -32,6 +33,9 @@ public final class MetricsServlet extends HttpServlet {
         }
       }
     }
+    JsonObjectBuilder refused = Json.createObjectBuilder();
+    metrics.collectRefusedByReason().forEach(refused::add);
+    json.add("collectRefusedByReason", refused);
     response.setContentType("application/json;charset=UTF-8");
     response.getWriter().print(json.build().toString());
   }

@@ -64,6 +64,7 @@ public final class RawHttp implements AutoCloseable {
   /** A request under construction; {@link #bytes()} gives what goes on the wire. */
   public static final class Request {
     private final StringBuilder head = new StringBuilder(256);
+    private byte[] body = new byte[0];
 
     private Request(String method, String target) {
       head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
@@ -75,8 +76,20 @@ public final class RawHttp implements AutoCloseable {
       return this;
     }
 
+    /** Sends {@code bytes} after the head, as they are (the caller writes the matching framing headers). */
+    public Request body(byte[] bytes) {
+      this.body = bytes;
+      return this;
+    }
+
     public byte[] bytes() {
-      return (head + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      byte[] headBytes = (head + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      if (body.length == 0) {
+        return headBytes;
+      }
+      byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + body.length);
+      System.arraycopy(body, 0, all, headBytes.length, body.length);
+      return all;
     }
 
     @Override
@@ -88,6 +101,11 @@ public final class RawHttp implements AutoCloseable {
 
   public static Request get(String target) {
     return new Request("GET", target);
+  }
+
+  /** A request line with any method. */
+  public static Request request(String method, String target) {
+    return new Request(method, target);
   }
 
   /** The UTF-8 encoding of {@code text} as a byte string (one char per byte). */

@@ -1,0 +1,2 @@
+/** First-party collection: the filter answering analytics.js's API under a path of the application itself. */
+package dev.audiencekit.collect;
