@@ -109,7 +109,7 @@ public class AnalyticsFilter implements Filter {
       engine = new Engine(settings, metrics, clock, mirror, delivery, new Fingerprinter(settings),
           new BotDetector(settings.botsPatterns()), version());
       exclude = PathPatterns.of(settings.exclude());
-      collect = CollectEndpoint.create(settings, metrics, Clock.systemUTC(), servletContext.getClassLoader());
+      collect = CollectEndpoint.create(settings, metrics, clock, servletContext.getClassLoader());
       jmx = JmxRegistration.register(metrics, servletContext.getContextPath(), config.getFilterName());
     } catch (InvalidSettingException e) {
       closeQuietly(delivery);
