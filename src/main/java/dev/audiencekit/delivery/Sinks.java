@@ -3,6 +3,7 @@ package dev.audiencekit.delivery;
 import dev.audiencekit.config.InvalidSettingException;
 import dev.audiencekit.config.Plugins;
 import dev.audiencekit.config.Settings;
+import dev.audiencekit.metrics.Outages;
 import dev.audiencekit.sink.EventSink;
 import dev.audiencekit.sink.HttpSink;
 import dev.audiencekit.sink.JsonlSink;

@@ -133,5 +133,9 @@ public final class JmxRegistration implements AutoCloseable {
     @Override public long getSpoolBytes() { return m.spoolBytes(); }
     @Override public long getSpoolCorruptions() { return m.spoolCorruptions.sum(); }
     @Override public long getStoreErrors() { return m.storeErrors.sum(); }
+    @Override public long getConsentCookiesUnreadable() { return m.consentCookiesUnreadable.sum(); }
+    @Override public long getConsentSourceErrors() { return m.consentSourceErrors.sum(); }
+    @Override public long getConsentUpdates() { return m.consentUpdates.sum(); }
+    @Override public long getConsentRevocations() { return m.consentRevocations.sum(); }
   }
 }

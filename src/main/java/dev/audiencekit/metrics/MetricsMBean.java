@@ -48,4 +48,12 @@ public interface MetricsMBean {
   long getSpoolCorruptions();
 
   long getStoreErrors();
+
+  long getConsentCookiesUnreadable();
+
+  long getConsentSourceErrors();
+
+  long getConsentUpdates();
+
+  long getConsentRevocations();
 }
