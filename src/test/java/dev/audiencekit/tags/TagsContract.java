@@ -120,6 +120,15 @@ abstract class TagsContract {
     assertThat(script).doesNotContain("<", ">", "'", "\u2028", "\u2029");
   }
 
+  @Test
+  void snippetRendersNothingForAContextThatIsNotTracked() throws IOException {
+    Browser crawler = visitor(null)
+        .header("User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
+    String html = body(crawler.get("/tags/snippet.jsp?page=true"));
+    assertGolden(html, "snippet-untracked.html");
+    assertThat(html).doesNotContain("<script", "analytics");
+  }
+
   // ------------------------------------------------------------------ events
 
   @Test
