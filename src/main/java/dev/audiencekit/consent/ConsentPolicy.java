@@ -25,7 +25,7 @@ public final class ConsentPolicy {
   public static final String MARK_COOKIE = Settings.CONSENT_MARK_COOKIE;
   /** Lifetime of the cookie written for {@code cookie:<name>} sources by {@link #sourceCookie}. */
   static final long SOURCE_COOKIE_MAX_AGE_DAYS = 365;
-  /** Longest encoded value of that cookie: the whole header must stay under 4,096 bytes. */
+  /** Longest encoded value of that cookie, leaving room for its attributes within a {@code Set-Cookie} header. */
   static final int MAX_SOURCE_COOKIE_VALUE = 3_584;
 
   private final ConsentSource source;

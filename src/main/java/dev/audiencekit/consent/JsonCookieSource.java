@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Tolerant: members whose value is not {@code true} or {@code false} (a banner's own {@code "version"}
  * or {@code "updatedAt"}, a nested object) are ignored, and so are names that are not category names; a
- * name given twice with different values is denied. The cookie is undecided when it is over 4,096
- * characters, has a malformed escape, is not one JSON object, has no boolean member, or has more than
- * {@value Consent#MAX_CATEGORIES} of them.
+ * name given twice with different values is denied. The cookie is undecided when it is longer than
+ * {@value ConsentCookies#MAX_LENGTH} characters, has a malformed escape, is not one JSON object, has no
+ * boolean member, or has more than {@value Consent#MAX_CATEGORIES} of them.
  */
 final class JsonCookieSource implements ConsentSource {
   /** Looked up once: {@code Json.createX} would search for the provider on every call. */

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
  * a denial wins.
  *
  * <p>Tolerant: entries that are not {@code <group id>:0} or {@code <group id>:1} are skipped (a skipped
- * category is not granted); a cookie over 4,096 characters, with a malformed escape, without a
- * {@code groups} field, with no readable entry or with more than {@value Consent#MAX_CATEGORIES}
- * categories is undecided. Note that OneTrust writes its cookie with the default groups of the
+ * category is not granted); a cookie longer than {@value ConsentCookies#MAX_LENGTH} characters, with a
+ * malformed escape, without a {@code groups} field, with no readable entry or with more than
+ * {@value Consent#MAX_CATEGORIES} categories is undecided. Note that OneTrust writes its cookie with the default groups of the
  * visitor's region before the visitor answers (denied where consent is opt-in, granted where it is
  * opt-out); those defaults are read as they are.
  */
