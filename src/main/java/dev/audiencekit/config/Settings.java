@@ -63,6 +63,15 @@ public final class Settings {
   public static final String TRUSTED_PROXIES = "trustedProxies";
   public static final String DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1";
   public static final String PRIVACY_GPC = "privacy.gpc";
+  public static final String CONSENT = "consent";
+  public static final String CONSENT_CATEGORIES = "consent.categories";
+  public static final String CONSENT_REQUIRED = "consent.required";
+  public static final String CONSENT_BEFORE = "consent.before";
+  public static final String CONSENT_GPC_DENIES = "consent.gpcDenies";
+  /** The HttpOnly cookie in which the server remembers a hash of the visitor's last consent. */
+  public static final String CONSENT_MARK_COOKIE = "ak_consent";
+  /** Longest consent category name or OneTrust group id, in characters. */
+  public static final int MAX_CATEGORY_LENGTH = 64;
   public static final String IP = "ip";
   public static final String BOTS = "bots";
   public static final String BOTS_PATTERNS = "bots.patterns";
@@ -95,7 +104,8 @@ public final class Settings {
       STORE_PASSWORD, STORE_TTL_DAYS, STORE_MAX_ENTRIES, STORE_MAX_BYTES, STORE_TIMEOUT_MS, FINGERPRINT,
       FINGERPRINT_SECRET, FINGERPRINT_SIGNALS, FINGERPRINT_IPV4_PREFIX, FINGERPRINT_IPV6_PREFIX,
       FINGERPRINT_MIN_DORMANCY_HOURS,
-      TRUSTED_PROXIES, PRIVACY_GPC, IP, BOTS, BOTS_PATTERNS, EXCLUDE, QUEUE_CAPACITY, FLUSH_AT,
+      TRUSTED_PROXIES, PRIVACY_GPC, CONSENT, CONSENT_CATEGORIES, CONSENT_REQUIRED, CONSENT_BEFORE,
+      CONSENT_GPC_DENIES, IP, BOTS, BOTS_PATTERNS, EXCLUDE, QUEUE_CAPACITY, FLUSH_AT,
       FLUSH_INTERVAL_MS, HTTP_TIMEOUT_MS, RETRY_MAX_BACKOFF_MS, SPOOL_DIR, SPOOL_MAX_BYTES,
       SHUTDOWN_TIMEOUT_MS, COLLECT, COLLECT_MAX_EVENTS_PER_MINUTE, COLLECT_ALLOW_ORIGINS, COLLECT_BUNDLE);
 
@@ -131,6 +141,26 @@ public final class Settings {
     }
   }
 
+  /** Where the visitor's consent comes from ({@code consent}). */
+  public enum ConsentKind {
+    /** No consent handling: today's behaviour. */
+    NONE,
+    /** OneTrust's {@code OptanonConsent} cookie. */
+    ONETRUST,
+    /** A JSON object cookie named by {@link #consentName()}, written by the site's own banner. */
+    COOKIE,
+    /** A class, named by {@link #consentName()}, implementing {@code dev.audiencekit.consent.ConsentSource}. */
+    CLASS
+  }
+
+  /** What happens to events until the required consent category is granted ({@code consent.before}). */
+  public enum ConsentBefore {
+    /** Discarded and counted. */
+    DROP,
+    /** Sent with a per-request anonymousId, a truncated {@code context.ip} and no userId. */
+    COOKIELESS
+  }
+
   // ---- the values ----
   private final Map<String, String> effective;
   private final String writeKey;
@@ -159,6 +189,12 @@ public final class Settings {
   private final int fingerprintIpv6Prefix;
   private final List<Cidr> trustedProxies;
   private final PrivacyMode privacyGpc;
+  private final ConsentKind consent;
+  private final String consentName;
+  private final Map<String, String> consentCategories;
+  private final String consentRequired;
+  private final ConsentBefore consentBefore;
+  private final String consentGpcDenies;
   private final IpMode ip;
   private final boolean skipBots;
   private final List<String> botsPatterns;
@@ -242,6 +278,10 @@ public final class Settings {
       throw new InvalidSettingException(BACKUP_COOKIE, backup,
           "is not a cookie name (RFC 6265 token characters only; empty disables the backup cookie)");
     }
+    if (backup.equals(CONSENT_MARK_COOKIE)) {
+      throw new InvalidSettingException(BACKUP_COOKIE, backup,
+          "is the name of the consent cookie the library writes; choose another name");
+    }
     if (backup.startsWith("ajs_")) {
       throw new InvalidSettingException(BACKUP_COOKIE, backup,
           "would collide with the analytics.js cookies; choose a name that does not start with ajs_");
@@ -300,6 +340,18 @@ public final class Settings {
     }
     trustedProxies = List.copyOf(proxies);
     privacyGpc = r.choice(PRIVACY_GPC, PrivacyMode.NO_FINGERPRINT, PrivacyMode.class);
+    String consentValue = r.text(CONSENT, "none");
+    consent = consentKind(consentValue);
+    consentName = switch (consent) {
+      case COOKIE -> consentCookieName(consentValue.substring("cookie:".length()));
+      case CLASS -> consentValue;
+      default -> null;
+    };
+    consentCategories = consentCategories(r.text(CONSENT_CATEGORIES, null));
+    consentRequired = category(CONSENT_REQUIRED, r.text(CONSENT_REQUIRED, null));
+    consentGpcDenies = category(CONSENT_GPC_DENIES, r.text(CONSENT_GPC_DENIES, null));
+    consentBefore = r.choice(CONSENT_BEFORE, ConsentBefore.DROP, ConsentBefore.class);
+    requireConsentCombination(values);
     ip = r.choice(IP, IpMode.COLLECT, IpMode.class);
     String bots = r.text(BOTS, "skip");
     if (!bots.equals("skip") && !bots.equals("allow")) {
@@ -385,6 +437,133 @@ public final class Settings {
     return new BundleSource(false, value);
   }
 
+  private static ConsentKind consentKind(String value) {
+    String lower = value.toLowerCase(Locale.ROOT);
+    if (lower.equals("none")) {
+      return ConsentKind.NONE;
+    }
+    if (lower.equals("onetrust")) {
+      return ConsentKind.ONETRUST;
+    }
+    if (lower.startsWith("cookie:")) {
+      return ConsentKind.COOKIE;
+    }
+    if (isClassName(value)) {
+      return ConsentKind.CLASS;
+    }
+    throw new InvalidSettingException(CONSENT, value, "is not accepted; use none, onetrust, cookie:<name> or a "
+        + "class name implementing dev.audiencekit.consent.ConsentSource");
+  }
+
+  private String consentCookieName(String name) {
+    String given = "cookie:" + name;
+    if (name.isEmpty() || !COOKIE_NAME.matcher(name).matches()) {
+      throw new InvalidSettingException(CONSENT, given,
+          "does not name a cookie; use cookie:<name> with RFC 6265 token characters, e.g. cookie:site_consent");
+    }
+    if (name.startsWith("ajs_") || name.equals(CONSENT_MARK_COOKIE) || name.equals(backupCookie)) {
+      throw new InvalidSettingException(CONSENT, given,
+          "names a cookie of the library itself; name the cookie that the site's consent banner writes");
+    }
+    return name;
+  }
+
+  /** {@code C0002=Analytics,C0004=Advertising} → an ordered, immutable map of group id → category. */
+  private static Map<String, String> consentCategories(String value) {
+    if (value == null) {
+      return Map.of();
+    }
+    Map<String, String> mapping = new LinkedHashMap<>();
+    for (String pair : value.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String group = eq < 0 ? "" : pair.substring(0, eq).trim();
+      String category = eq < 0 ? "" : pair.substring(eq + 1).trim();
+      if (!isGroupId(group) || !isCategory(category)) {
+        throw new InvalidSettingException(CONSENT_CATEGORIES, value, "is not a list of groupId=Category pairs "
+            + "(e.g. C0002=Analytics,C0004=Advertising): '" + pair.trim() + "' is not one; a group id is 1 to "
+            + MAX_CATEGORY_LENGTH + " letters, digits, _, - or ., a category 1 to " + MAX_CATEGORY_LENGTH
+            + " characters without , = or control characters");
+      }
+      if (mapping.put(group, category) != null) {
+        throw new InvalidSettingException(CONSENT_CATEGORIES, value, "maps the group " + group + " twice");
+      }
+    }
+    if (mapping.isEmpty()) {
+      throw new InvalidSettingException(CONSENT_CATEGORIES, value,
+          "names no pair; use groupId=Category pairs such as C0002=Analytics,C0004=Advertising");
+    }
+    return Collections.unmodifiableMap(mapping);
+  }
+
+  private static String category(String parameter, String value) {
+    if (value != null && !isCategory(value)) {
+      throw new InvalidSettingException(parameter, value, "is not a consent category name; use 1 to "
+          + MAX_CATEGORY_LENGTH + " characters without , = or control characters, e.g. Analytics");
+    }
+    return value;
+  }
+
+  /** True for a consent category name as the settings accept it: 1 to 64 characters without , = or controls. */
+  public static boolean isCategory(String name) {
+    if (name == null || name.isEmpty() || name.length() > MAX_CATEGORY_LENGTH || !name.equals(name.strip())) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isISOControl(c) || c == ',' || c == '=') {
+        return false;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isGroupId(String id) {
+    return !id.isEmpty() && id.length() <= MAX_CATEGORY_LENGTH && id.matches("[A-Za-z0-9_.\\-]+");
+  }
+
+  /** The consent parameters that only mean something together with others. */
+  private void requireConsentCombination(Map<String, String> values) {
+    if (consent == ConsentKind.NONE) {
+      for (String dependent : List.of(CONSENT_CATEGORIES, CONSENT_REQUIRED, CONSENT_BEFORE, CONSENT_GPC_DENIES)) {
+        if (given(values, dependent)) {
+          throw new InvalidSettingException(dependent, values.get(dependent), "has no effect while consent=none; "
+              + "set consent to onetrust, cookie:<name> or a class name, or remove " + dependent);
+        }
+      }
+      return;
+    }
+    if (given(values, CONSENT_CATEGORIES) && consent != ConsentKind.ONETRUST) {
+      throw new InvalidSettingException(CONSENT_CATEGORIES, values.get(CONSENT_CATEGORIES),
+          "applies to consent=onetrust only (consent is " + values.get(CONSENT) + "); remove it, or name the "
+              + "categories as the consent source does");
+    }
+    if (given(values, CONSENT_BEFORE) && consentRequired == null) {
+      throw new InvalidSettingException(CONSENT_BEFORE, values.get(CONSENT_BEFORE),
+          "has no effect without consent.required; name the required category or remove consent.before");
+    }
+    for (String parameter : List.of(CONSENT_REQUIRED, CONSENT_GPC_DENIES)) {
+      String category = parameter.equals(CONSENT_REQUIRED) ? consentRequired : consentGpcDenies;
+      String mapped = category == null ? null : consentCategories.get(category);
+      if (mapped != null && !mapped.equals(category)) {
+        throw new InvalidSettingException(parameter, category, "is a OneTrust group that consent.categories "
+            + "renames to " + mapped + "; name the category: " + mapped);
+      }
+    }
+  }
+
+  private static boolean given(Map<String, String> values, String name) {
+    String value = values.get(name);
+    return value != null && !value.isEmpty();
+  }
+
   private static void validateSink(String sink) {
     switch (sink) {
       case "http", "log", "memory", "none" -> { }
@@ -462,6 +641,16 @@ public final class Settings {
   public int fingerprintIpv6Prefix() { return fingerprintIpv6Prefix; }
   public List<Cidr> trustedProxies() { return trustedProxies; }
   public PrivacyMode privacyGpc() { return privacyGpc; }
+  public ConsentKind consent() { return consent; }
+  /** The cookie name of {@code cookie:<name>} or the class name of a custom source; null otherwise. */
+  public String consentName() { return consentName; }
+  /** {@code consent.categories}: OneTrust group id → category, in the given order; empty when not set. */
+  public Map<String, String> consentCategories() { return consentCategories; }
+  /** The category without which nothing identifying happens, or null when nothing waits for consent. */
+  public String consentRequired() { return consentRequired; }
+  public ConsentBefore consentBefore() { return consentBefore; }
+  /** The category forced to false by {@code Sec-GPC: 1}, or null. */
+  public String consentGpcDenies() { return consentGpcDenies; }
   public IpMode ip() { return ip; }
   public boolean skipBots() { return skipBots; }
   public List<String> botsPatterns() { return botsPatterns; }

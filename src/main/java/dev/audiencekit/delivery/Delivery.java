@@ -2,6 +2,7 @@ package dev.audiencekit.delivery;
 
 import dev.audiencekit.config.Settings;
 import dev.audiencekit.metrics.Metrics;
+import dev.audiencekit.metrics.Outages;
 import dev.audiencekit.sink.EventSink;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -72,7 +73,8 @@ public final class Delivery implements AutoCloseable {
    * @param defaultSpoolDir where the default spool folder {@code audiencekit-spool} goes (the servlet
    *                        temp dir); unused when {@code spool.dir} is set
    * @param name            names the threads ({@code audiencekit-<name>-…}) and log lines
-   * @throws IllegalArgumentException when a sink cannot be built (e.g. a class name that does not load)
+   * @throws dev.audiencekit.config.InvalidSettingException naming {@code sink} when a class named there
+   *     cannot be used; {@link IllegalArgumentException} when another sink cannot be built
    */
   public static Delivery start(Settings settings, Metrics metrics, Path defaultSpoolDir, String name) {
     return start(settings, metrics, defaultSpoolDir, name, Tuning.defaults());

@@ -1,6 +1,7 @@
 package dev.audiencekit.delivery;
 
 import dev.audiencekit.metrics.Metrics;
+import dev.audiencekit.metrics.Outages;
 import dev.audiencekit.sink.EventSink;
 import dev.audiencekit.sink.SinkException;
 import java.lang.System.Logger;

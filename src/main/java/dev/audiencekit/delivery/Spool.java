@@ -1,6 +1,7 @@
 package dev.audiencekit.delivery;
 
 import dev.audiencekit.metrics.Metrics;
+import dev.audiencekit.metrics.Outages;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

@@ -1,5 +1,6 @@
 package dev.audiencekit.delivery;
 
+import dev.audiencekit.metrics.Outages;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -25,6 +25,8 @@ public final class EventFactory {
 
   /** The context keys the factory fills from the request; an option of the same name replaces one. */
   private static final Set<String> REQUEST_KEYS = Set.of("ip", "userAgent", "locale", "page", "campaign", "library");
+  /** The track event Segment reserves for a change of a visitor's consent. */
+  public static final String CONSENT_PREFERENCE_UPDATED = "Segment Consent Preference Updated";
   /** ISO-8601 UTC with milliseconds, always three digits. */
   public static final DateTimeFormatter ISO_MILLIS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -43,6 +45,20 @@ public final class EventFactory {
 
   /** Who an event is about. {@code userId} is {@code null} for an anonymous visitor. */
   public record Ids(String anonymousId, String userId) {}
+
+  /**
+   * The {@value #CONSENT_PREFERENCE_UPDATED} track event, as Segment documents it: no properties, the
+   * visitor's new preferences in {@code context.consent.categoryPreferences}.
+   *
+   * @param request the request context, carrying the new consent
+   * @throws IllegalArgumentException when the request context carries no consent
+   */
+  public String consentPreferenceUpdated(Ids ids, RequestContext request) {
+    if (request.consent() == null) {
+      throw new IllegalArgumentException("a consent preference event needs the request's consent");
+    }
+    return track(ids, CONSENT_PREFERENCE_UPDATED, null, request, Options.create());
+  }
 
   public String identify(Ids ids, JsonObject traits, RequestContext request, Options options) {
     StringBuilder out = start("identify", ids, request, null, options);
@@ -255,8 +271,13 @@ public final class EventFactory {
     }
     out.append(",\"library\":");
     out.append(given.containsKey("library") ? JsonValues.value("context.library", given.get("library")).toString() : library);
+    String consent = request.consent();
+    if (consent != null) {
+      // The visitor's consent is the request's, never an option's: destinations enforce it.
+      out.append(",\"consent\":").append(consent);
+    }
     for (Map.Entry<String, Object> entry : given.entrySet()) {
-      if (!REQUEST_KEYS.contains(entry.getKey())) {
+      if (!REQUEST_KEYS.contains(entry.getKey()) && !(consent != null && entry.getKey().equals("consent"))) {
         out.append(',');
         JsonStrings.append(out, entry.getKey());
         out.append(':').append(JsonValues.value("context." + entry.getKey(), entry.getValue()));

@@ -11,7 +11,8 @@ import jakarta.json.spi.JsonProvider;
 
 /**
  * What an event's {@code context} takes from the request: {@code ip}, {@code userAgent},
- * {@code locale}, {@code page} and {@code campaign}. Built once per request, when its first event is.
+ * {@code locale}, {@code page}, {@code campaign} and {@code consent}. Built once per request, when its
+ * first event is.
  *
  * @param ip        the client IP as configured by {@code ip} ({@code ""} when omitted)
  * @param userAgent the {@code User-Agent} header, or {@code null}
@@ -20,9 +21,11 @@ import jakarta.json.spi.JsonProvider;
  * @param url       the full URL with its query string, as the client addressed it
  * @param query     the raw query string, or {@code null}
  * @param referrer  the {@code Referer} header, or {@code ""}
+ * @param consent   the JSON text of {@code context.consent} as {@link ConsentJson#context} writes it, or
+ *                  {@code null} when consent is not configured (then events carry none)
  */
 public record RequestContext(String ip, String userAgent, String locale, String path, String url,
-    String query, String referrer) {
+    String query, String referrer, String consent) {
   /** Looked up once: {@code Json.createX} would search for the provider on every call. */
   private static final JsonProvider JSON_P = JsonProvider.provider();
 
@@ -32,6 +35,23 @@ public record RequestContext(String ip, String userAgent, String locale, String 
   public RequestContext {
     userAgent = clip(userAgent);
     referrer = referrer == null ? "" : clip(referrer);
+  }
+
+  /** A request context without consent (consent not configured). */
+  public RequestContext(String ip, String userAgent, String locale, String path, String url, String query,
+      String referrer) {
+    this(ip, userAgent, locale, path, url, query, referrer, null);
+  }
+
+  /**
+   * The same request context with another {@code context.consent}: the visitor's consent as it stands,
+   * e.g. after a decision made during the request.
+   *
+   * @param consent JSON text from {@link ConsentJson#context}, or {@code null} for none
+   */
+  public RequestContext withConsent(String consent) {
+    return java.util.Objects.equals(consent, this.consent) ? this
+        : new RequestContext(ip, userAgent, locale, path, url, query, referrer, consent);
   }
 
   private static String clip(String value) {

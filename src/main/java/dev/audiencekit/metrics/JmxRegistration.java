@@ -142,5 +142,9 @@ public final class JmxRegistration implements AutoCloseable {
     @Override public long getCollectIdsReplaced() { return m.collectIdsReplaced.sum(); }
     @Override public long getCollectRefused() { return m.collectRefusedTotal(); }
     @Override public Map<String, Long> getCollectRefusedByReason() { return m.collectRefusedByReason(); }
+    @Override public long getConsentCookiesUnreadable() { return m.consentCookiesUnreadable.sum(); }
+    @Override public long getConsentSourceErrors() { return m.consentSourceErrors.sum(); }
+    @Override public long getConsentUpdates() { return m.consentUpdates.sum(); }
+    @Override public long getConsentRevocations() { return m.consentRevocations.sum(); }
   }
 }

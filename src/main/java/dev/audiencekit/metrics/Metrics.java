@@ -36,6 +36,14 @@ public final class Metrics {
   public final LongAdder eventsSpooled = new LongAdder();
   public final LongAdder eventsDeadLettered = new LongAdder();
   public final LongAdder storeErrors = new LongAdder();
+  /** Consent cookies that were sent but could not be read (malformed, oversized, no usable entry). */
+  public final LongAdder consentCookiesUnreadable = new LongAdder();
+  /** Calls of a custom consent source that threw or returned null (the request counted as undecided). */
+  public final LongAdder consentSourceErrors = new LongAdder();
+  /** {@code Segment Consent Preference Updated} events emitted. */
+  public final LongAdder consentUpdates = new LongAdder();
+  /** Identities deleted because the visitor took back the required consent category. */
+  public final LongAdder consentRevocations = new LongAdder();
   /** Spool files found damaged (torn or corrupt tail set aside as {@code *.corrupt}). */
   public final LongAdder spoolCorruptions = new LongAdder();
   /** Browser events the first-party collection endpoint accepted and handed to delivery. */

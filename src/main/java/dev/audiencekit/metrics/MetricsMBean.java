@@ -70,4 +70,12 @@ public interface MetricsMBean {
 
   /** Those requests by reason ({@code too-large}, {@code invalid-json}, {@code rate-limit}, {@code untracked}, …). */
   Map<String, Long> getCollectRefusedByReason();
+
+  long getConsentCookiesUnreadable();
+
+  long getConsentSourceErrors();
+
+  long getConsentUpdates();
+
+  long getConsentRevocations();
 }

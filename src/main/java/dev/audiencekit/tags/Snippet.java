@@ -2,7 +2,10 @@ package dev.audiencekit.tags;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The analytics.js loader that {@code <analytics:snippet>} writes into a page: a queueing stub for
@@ -20,6 +23,14 @@ import java.util.Locale;
  *       analytics.js drop its anonymousId) and the groupId;</li>
  *   <li>{@code page()}, only when asked for.</li>
  * </ol>
+ *
+ * <p>When the server knows the visitor's consent, a source middleware (replayed before the first event
+ * is sent) puts the same {@code context.consent.categoryPreferences} into every browser event, so
+ * destinations enforce the same choice whichever side sent the event. The preferences are those of the
+ * request that rendered the page: a banner that changes them in the page takes effect on the next page.
+ *
+ * <p>For a context that is not tracked the tag renders nothing at all, so that the browser library
+ * never starts and never mints an id of its own; that decision is the tag's, not this class's.
  *
  * <p>An immutable, validated value; {@link #render} is a pure function of it and the identity.
  */
@@ -44,12 +55,29 @@ public final class Snippet {
   /** Whether the endpoint serves analytics.js itself. */
   private final boolean collectBundle;
 
-  /** The ids the browser library must adopt; {@code userId} and {@code groupId} may be null. */
-  public record Identity(String anonymousId, String userId, String groupId) {
+  /**
+   * The ids the browser library must adopt; {@code userId} and {@code groupId} may be null.
+   * {@code categoryPreferences} is the visitor's consent (category → granted) that browser events must
+   * carry, or null when consent is not configured.
+   */
+  public record Identity(String anonymousId, String userId, String groupId, Map<String, Boolean> categoryPreferences) {
     public Identity {
       if (anonymousId == null) {
         throw new IllegalArgumentException("anonymousId is required");
       }
+      if (categoryPreferences != null) {
+        for (Map.Entry<String, Boolean> entry : categoryPreferences.entrySet()) {
+          if (entry.getKey() == null || entry.getValue() == null) {
+            throw new IllegalArgumentException("categoryPreferences must not hold null names or values");
+          }
+        }
+        categoryPreferences = Collections.unmodifiableMap(new LinkedHashMap<>(categoryPreferences));
+      }
+    }
+
+    /** An identity without consent (consent not configured). */
+    public Identity(String anonymousId, String userId, String groupId) {
+      this(anonymousId, userId, groupId, null);
     }
   }
 
@@ -156,8 +184,11 @@ public final class Snippet {
       js.append("  a._cdn = d.location.protocol + \"//\" + d.location.host + ").append(Escaping.jsLiteral(collectPath))
           .append(";\n");
     }
-    js.append("  a.setAnonymousId(").append(anonymousId).append(");\n")
-        .append("  a.on(\"initialize\", function () {\n")
+    js.append("  a.setAnonymousId(").append(anonymousId).append(");\n");
+    if (identity.categoryPreferences() != null) {
+      appendConsent(js, identity.categoryPreferences());
+    }
+    js.append("  a.on(\"initialize\", function () {\n")
         .append("    var user = this.user(), group = this.group();\n")
         .append("    var userId = ").append(Escaping.jsLiteral(identity.userId())).append(";\n")
         .append("    var groupId = ").append(Escaping.jsLiteral(identity.groupId())).append(";\n")
@@ -183,6 +214,27 @@ public final class Snippet {
     js.append("})(window, document);\n")
         .append("</script>");
     return js.toString();
+  }
+
+  /**
+   * A source middleware that sets {@code context.consent} of every event to a fresh copy of the
+   * server's preferences (analytics-next hands it {@code {payload, next}}; {@code payload.obj} is the
+   * event). Names are escaped as JavaScript strings, values are the literals {@code true}/{@code false}.
+   */
+  private static void appendConsent(StringBuilder js, Map<String, Boolean> categoryPreferences) {
+    js.append("  a.addSourceMiddleware(function (m) {\n")
+        .append("    var e = m.payload.obj;\n")
+        .append("    e.context = e.context || {};\n")
+        .append("    e.context.consent = {categoryPreferences: {");
+    boolean first = true;
+    for (Map.Entry<String, Boolean> entry : categoryPreferences.entrySet()) {
+      js.append(first ? "" : ", ").append(Escaping.jsLiteral(entry.getKey())).append(": ")
+          .append(entry.getValue().booleanValue());
+      first = false;
+    }
+    js.append("}};\n")
+        .append("    m.next(m.payload);\n")
+        .append("  });\n");
   }
 
   private static String requireWriteKey(String writeKey) {

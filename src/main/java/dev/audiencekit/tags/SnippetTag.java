@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.jsp.JspException;
 import jakarta.servlet.jsp.PageContext;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * {@code <analytics:snippet writeKey="…"/>} writes the analytics.js loader, configured for cookie-first
@@ -13,6 +14,11 @@ import java.io.IOException;
  * the same ids (see {@link Snippet}). Place it after every tag of the page that changes the identity
  * (an {@code <analytics:identify>} or {@code <analytics:reset>} later in the page would not reach it),
  * e.g. at the end of {@code <body>}.
+ *
+ * <p>For a context that is not tracked ({@link AnalyticsContext#isTracked()} false: a crawler under
+ * {@code bots=skip}, {@code privacy.gpc=no-tracking} with the signal, consent not granted) it renders
+ * nothing, so the browser library never starts there and never mints an id of its own. When consent is
+ * configured, browser events carry the visitor's {@code context.consent} as server events do.
  *
  * <p>{@code writeKey} falls back to the context-param {@value #WRITE_KEY_PARAM}. It is the browser
  * source's key, public by nature; the filter's {@code writeKey} is deliberately not reused, since a
@@ -61,6 +67,9 @@ public class SnippetTag extends AnalyticsTagSupport {
   @Override
   public void doTag() throws JspException, IOException {
     AnalyticsContext analytics = analytics();
+    if (!analytics.isTracked()) {
+      return;
+    }
     PageContext pageContext = (PageContext) getJspContext();
     Object endpoint = pageContext.getServletContext().getAttribute(CollectEndpoint.ATTRIBUTE);
     CollectEndpoint collect = endpoint instanceof CollectEndpoint c ? c : null;
@@ -87,8 +96,16 @@ public class SnippetTag extends AnalyticsTagSupport {
     } catch (IllegalArgumentException e) {
       throw new JspException(tagName() + ": " + e.getMessage(), e);
     }
-    Snippet.Identity identity =
-        new Snippet.Identity(analytics.user().anonymousId(), analytics.getUserId(), analytics.getGroupId());
+    Snippet.Identity identity = new Snippet.Identity(analytics.user().anonymousId(), analytics.getUserId(),
+        analytics.getGroupId(), categoryPreferences(analytics));
     getJspContext().getOut().write(snippet.render(identity));
+  }
+
+  /**
+   * The visitor's consent that browser events must carry, or {@code null} when consent is not
+   * configured. The context does not expose consent yet; until it does, browser events carry none.
+   */
+  static Map<String, Boolean> categoryPreferences(AnalyticsContext analytics) {
+    return null;
   }
 }

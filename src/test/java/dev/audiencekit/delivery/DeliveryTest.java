@@ -171,7 +171,7 @@ class DeliveryTest {
   @Test
   void unknownSinkClassFailsWithTheParameterName() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(settings("sink", "com.example.NoSuchSink")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sink")
-        .hasMessageContaining("com.example.NoSuchSink");
+        .isInstanceOf(dev.audiencekit.config.InvalidSettingException.class)
+        .hasMessageStartingWith("init-param sink: 'com.example.NoSuchSink'");
   }
 }

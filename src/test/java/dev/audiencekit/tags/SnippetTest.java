@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SnippetTest {
@@ -103,6 +106,47 @@ class SnippetTest {
     assertThat(script).doesNotContain("<", ">", "\u2028", "'");
     assertThat(script).contains("\"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"
         + "\\u0022\\u0027\\u000a\\u2028Zoë\"");
+  }
+
+  @Test
+  void handsTheServersConsentToEveryBrowserEventExactly() throws IOException {
+    Snippet snippet = new Snippet("WK_TEST", "/analytics-next/bundles/standalone.js",
+        "http://127.0.0.1:8080", "127.0.0.1:8080/v1", false);
+    Map<String, Boolean> preferences = new LinkedHashMap<>();
+    preferences.put("Advertising", false);
+    preferences.put("Analytics", true);
+    assertThat(snippet.render(new Snippet.Identity("anon-1", null, null, preferences)) + "\n")
+        .isEqualTo(golden("snippet-consent.html"));
+  }
+
+  @Test
+  void withoutConsentConfiguredNoMiddlewareIsAdded() {
+    assertThat(new Snippet("k", null, null, null, false).render(ANONYMOUS)).doesNotContain("addSourceMiddleware(function");
+  }
+
+  @Test
+  void anUndecidedVisitorsBrowserEventsCarryEmptyPreferences() {
+    String html = new Snippet("k", null, null, null, false).render(new Snippet.Identity("a", null, null, Map.of()));
+    assertThat(html).contains("e.context.consent = {categoryPreferences: {}};");
+  }
+
+  @Test
+  void hostileCategoryNamesCannotLeaveTheirStringsOrTheScript() {
+    String hostile = "</script><script>alert(1)</script>\"'\n\u2028Zoë";
+    String html = new Snippet("k", null, null, null, false)
+        .render(new Snippet.Identity("a", null, null, Map.of(hostile, true)));
+    String script = html.substring("<script>".length(), html.length() - "</script>".length());
+    assertThat(script).doesNotContain("<", ">", "\u2028", "'");
+    assertThat(script).contains("{categoryPreferences: {\"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)"
+        + "\\u003c/script\\u003e\\u0022\\u0027\\u000a\\u2028Zoë\": true}}");
+  }
+
+  @Test
+  void anIdentityWithANullPreferenceIsRefused() {
+    Map<String, Boolean> preferences = new HashMap<>();
+    preferences.put("Analytics", null);
+    assertThatThrownBy(() -> new Snippet.Identity("a", null, null, preferences))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

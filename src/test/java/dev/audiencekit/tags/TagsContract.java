@@ -129,6 +129,15 @@ abstract class TagsContract {
     assertGolden(html, "snippet-collect-page.html");
   }
 
+  @Test
+  void snippetRendersNothingForAContextThatIsNotTracked() throws IOException {
+    Browser crawler = visitor(null)
+        .header("User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
+    String html = body(crawler.get("/tags/snippet.jsp?page=true"));
+    assertGolden(html, "snippet-untracked.html");
+    assertThat(html).doesNotContain("<script", "analytics");
+  }
+
   // ------------------------------------------------------------------ events
 
   @Test

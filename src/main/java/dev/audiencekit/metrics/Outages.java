@@ -1,4 +1,4 @@
-package dev.audiencekit.delivery;
+package dev.audiencekit.metrics;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -8,9 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rate-limited logging of trouble: at most one WARN per kind of problem per interval (with the number
- * of similar problems left unlogged), and one INFO when a kind that was in trouble recovers.
+ * of similar problems left unlogged), and one INFO when a kind that was in trouble recovers. The one
+ * home of such logging (delivery outages, failing user plugins); thread-safe, never throws.
  */
-final class Outages {
+public final class Outages {
   private final Logger log;
   private final Clock clock;
   private final long intervalMs;
@@ -21,14 +22,14 @@ final class Outages {
     long suppressed;
   }
 
-  Outages(Logger log, Clock clock, long intervalMs) {
+  public Outages(Logger log, Clock clock, long intervalMs) {
     this.log = log;
     this.clock = clock;
     this.intervalMs = intervalMs;
   }
 
   /** Logs {@code message} at WARN unless this kind was logged less than an interval ago. */
-  void warn(String kind, String message, Throwable cause) {
+  public void warn(String kind, String message, Throwable cause) {
     State state = states.computeIfAbsent(kind, k -> new State());
     long now = clock.millis();
     long suppressed;
@@ -51,7 +52,7 @@ final class Outages {
   }
 
   /** Logs one INFO if {@code kind} had been warned about; later calls are silent until the next WARN. */
-  void recovered(String kind, String message) {
+  public void recovered(String kind, String message) {
     if (states.isEmpty()) {
       return;
     }
@@ -61,7 +62,8 @@ final class Outages {
     }
   }
 
-  static String describe(Throwable t) {
+  /** {@code SimpleName: message} of a throwable, for one-line logs. */
+  public static String describe(Throwable t) {
     String text = t.getClass().getSimpleName();
     return t.getMessage() == null ? text : text + ": " + t.getMessage();
   }
