@@ -369,7 +369,7 @@ public final class Delivery implements AutoCloseable {
       try {
         for (SinkChannel channel : channels) {
           SpoolQueue spooled = spool.queue(channel.id);
-          while (!stopReplayer && channel.replayReady()) {
+          while (spooled != null && !stopReplayer && channel.replayReady()) {
             SpoolRecord record = spooled.next();
             if (record == null) {
               break;

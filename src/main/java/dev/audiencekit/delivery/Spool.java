@@ -31,6 +31,11 @@ import jakarta.json.spi.JsonProvider;
  * {@value #FORCE_AFTER_MS} ms after a write. Total size is bounded by {@code spool.maxBytes}; a batch that
  * does not fit is dropped and counted as {@code spool-full}.
  *
+ * <p>The folder is claimed only when it is needed: at start when it (or a sibling) holds batches left by
+ * an earlier run, otherwise when the first batch has to be written. An instance that never spools, such
+ * as a filter in an application's tests that is never destroyed, creates and locks no folder at all.
+ * The lock is released when the instance closes or its JVM ends, so the next instance reuses the folder.
+ *
  * <p>If another live instance holds the folder's lock, the spool uses the first free sibling folder
  * {@code <folder>-2} … {@code <folder>-9}, and says so at WARN; an instance that gets the main folder
  * takes over the segments of unlocked siblings, so nothing stays behind there. If every candidate is
@@ -46,7 +51,13 @@ final class Spool implements AutoCloseable {
   private static final int MAX_SIBLINGS = 9;
   private static final Logger LOG = System.getLogger(Spool.class.getName());
 
-  private final Path dir;
+  /** The folder asked for; {@link #dir} is the one claimed (it or a sibling), null until then. */
+  private final Path base;
+  private Path dir;
+  /** Set once {@link #dir} is locked and loaded; readers see no queue before. */
+  private volatile boolean claimed;
+  /** Set on the writer thread when no folder could be claimed: writes are then dropped. */
+  private boolean unusable;
   private final long maxBytes;
   private final Metrics metrics;
   private final Outages outages;
@@ -67,15 +78,15 @@ final class Spool implements AutoCloseable {
 
   private record Request(String target, List<String> events, String deadLetter) {}
 
-  private Spool(Path dir, long maxBytes, List<String> targets, Metrics metrics, Outages outages, Tuning tuning) {
-    this.dir = dir;
+  private Spool(Path base, long maxBytes, List<String> targets, Metrics metrics, Outages outages, Tuning tuning) {
+    this.base = base;
     this.maxBytes = maxBytes;
     this.targets = List.copyOf(targets);
     this.metrics = metrics;
     this.outages = outages;
     this.tuning = tuning;
-    this.overflow = dir == null ? null : new ArrayBlockingQueue<>(tuning.spoolBufferEvents);
-    this.requests = dir == null ? null : new ArrayBlockingQueue<>(tuning.spoolBufferBatches);
+    this.overflow = base == null ? null : new ArrayBlockingQueue<>(tuning.spoolBufferEvents);
+    this.requests = base == null ? null : new ArrayBlockingQueue<>(tuning.spoolBufferBatches);
   }
 
   /** A spool that keeps nothing: every write is a drop counted as {@code spool-disabled}. */
@@ -84,17 +95,51 @@ final class Spool implements AutoCloseable {
   }
 
   /**
-   * Opens (creating it when missing) and locks the spool folder {@code dir}, or a sibling when it is
-   * locked, loads what earlier runs left, and starts the writer thread.
+   * Starts the spool for the folder {@code dir} and its writer thread. When the folder or a sibling holds
+   * batches from an earlier run, claims it now (locks it, or a sibling when it is locked) and loads them;
+   * otherwise the folder is claimed when the first batch is written.
    */
   static Spool open(Path dir, long maxBytes, List<String> targets, Metrics metrics, Outages outages,
       Tuning tuning, String name) {
     Path base = dir.toAbsolutePath().normalize();
+    Spool spool = new Spool(base, maxBytes, targets, metrics, outages, tuning);
+    if (holdsBatches(base) && !spool.claim()) {
+      return disabled(targets, metrics, outages, tuning);
+    }
+    spool.startWriter(name);
+    return spool;
+  }
+
+  /** True when {@code base} or one of its siblings holds segment files (or cannot be looked into). */
+  private static boolean holdsBatches(Path base) {
     for (int n = 1; n <= MAX_SIBLINGS; n++) {
       Path candidate = n == 1 ? base : base.resolveSibling(base.getFileName() + "-" + n);
-      Spool spool = new Spool(candidate, maxBytes, targets, metrics, outages, tuning);
+      if (!Files.isDirectory(candidate)) {
+        continue;
+      }
+      try (var segments = Files.find(candidate, 2, (p, a) -> a.isRegularFile() && SpoolQueue.sequenceOf(p) >= 0)) {
+        if (segments.findAny().isPresent()) {
+          return true;
+        }
+      } catch (IOException | RuntimeException e) {
+        return true; // claim() reports what is wrong with it
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Locks the folder, or the first free sibling when another live instance holds it, takes over the
+   * files of unlocked siblings and loads what earlier runs left. False, after a WARN, when no folder
+   * can be used.
+   */
+  private boolean claim() {
+    for (int n = 1; n <= MAX_SIBLINGS; n++) {
+      Path candidate = n == 1 ? base : base.resolveSibling(base.getFileName() + "-" + n);
+      dir = candidate;
       try {
-        if (!spool.tryLock()) {
+        if (!tryLock()) {
+          dir = null;
           LOG.log(Level.WARNING, "spool folder " + candidate + " is in use by another live instance"
               + (n < MAX_SIBLINGS ? "; trying the next sibling folder" : ""));
           continue;
@@ -103,29 +148,39 @@ final class Spool implements AutoCloseable {
           LOG.log(Level.WARNING, "spool uses " + candidate + " instead of " + base
               + ", which another instance holds; the next instance to get " + base + " takes over these files");
         } else {
-          spool.adoptSiblings(base);
+          adoptSiblings(base);
         }
-        spool.load();
-        spool.startWriter(name);
-        return spool;
+        load();
+        claimed = true;
+        return true;
       } catch (IOException | RuntimeException e) {
-        spool.releaseLock();
+        releaseLock();
+        dir = null;
         LOG.log(Level.WARNING, "spool disabled: cannot use " + candidate + " (" + Outages.describe(e)
             + "); events that do not fit in memory or cannot be delivered now will be dropped and counted");
-        return disabled(targets, metrics, outages, tuning);
+        return false;
       }
     }
     LOG.log(Level.WARNING, "spool disabled: " + base + " and its siblings are all in use by other instances;"
         + " events that do not fit in memory or cannot be delivered now will be dropped and counted");
-    return disabled(targets, metrics, outages, tuning);
+    return false;
+  }
+
+  /** On the writer thread: claims the folder the first time something is written; false when none can be. */
+  private boolean ready() {
+    if (dir == null && !unusable) {
+      unusable = !claim();
+    }
+    return !unusable;
   }
 
   boolean enabled() {
-    return dir != null;
+    return base != null;
   }
 
+  /** The folder claimed, or the one asked for while none is claimed yet. */
   Path dir() {
-    return dir;
+    return claimed ? dir : base;
   }
 
   long bytes() {
@@ -145,7 +200,12 @@ final class Spool implements AutoCloseable {
     return safe;
   }
 
+  /** The spooled batches of {@code target}; null while no folder is claimed (then there are none). */
   SpoolQueue queue(String target) {
+    return claimed ? queueIn(target) : null;
+  }
+
+  private SpoolQueue queueIn(String target) {
     return queues.computeIfAbsent(target, t -> new SpoolQueue(this, t, dir.resolve(folderName(t))));
   }
 
@@ -234,7 +294,7 @@ final class Spool implements AutoCloseable {
     long total = 0;
     long highest = 0;
     for (String target : targets) {
-      SpoolQueue queue = queue(target);
+      SpoolQueue queue = queueIn(target);
       total += queue.load();
       highest = Math.max(highest, queue.highestSequence());
     }
@@ -418,6 +478,10 @@ final class Spool implements AutoCloseable {
   }
 
   private boolean writeEverywhere(List<String> events) {
+    if (!ready()) {
+      drop(events.size(), "spool-disabled", "spool disabled: dropped " + events.size() + " event(s)");
+      return false;
+    }
     boolean wrote = false;
     List<String> copy = List.copyOf(events);
     byte[] record = SpoolQueue.encode(copy);
@@ -432,6 +496,15 @@ final class Spool implements AutoCloseable {
   }
 
   private boolean handle(Request request) throws IOException {
+    if (!ready()) {
+      if (request.deadLetter != null) {
+        LOG.log(Level.WARNING, "dead letter (no spool folder to keep it in): " + abbreviate(request.deadLetter, 2000));
+      } else {
+        drop(request.events.size(), "spool-disabled", "spool disabled: dropped " + request.events.size()
+            + " event(s) for sink " + request.target);
+      }
+      return false;
+    }
     if (request.deadLetter != null) {
       if (deadLetters == null) {
         deadLetters = FileChannel.open(dir.resolve(DEAD_LETTER_FILE), StandardOpenOption.CREATE,
@@ -453,7 +526,7 @@ final class Spool implements AutoCloseable {
           + " bytes, spool.maxBytes): dropped " + events.size() + " event(s) for sink " + target);
       return false;
     }
-    SpoolQueue queue = queue(target);
+    SpoolQueue queue = queueIn(target);
     try {
       if (queue.activeSize() >= tuning.segmentBytes) {
         queue.seal();

@@ -205,13 +205,18 @@ class SpoolTest {
     Path spool = tmp.resolve("spool");
     String[] config = {"writeKey", "wk", "endpoint", endpoint, "spool.dir", spool.toString(),
         "retry.maxBackoffMs", "100", "shutdownTimeoutMs", "1000"};
-    Delivery holder = start(new Metrics(), config);
-    Delivery second = start(new Metrics(), config);
-    assertThat(holder.spoolDir()).isEqualTo(spool.toAbsolutePath());
-    assertThat(second.spoolDir()).isEqualTo(spool.toAbsolutePath().resolveSibling("spool-2"));
+    Metrics holderMetrics = new Metrics();
+    Delivery holder = start(holderMetrics, config);
+    holder.accept(track("h-0"));
+    await().atMost(WAIT).until(() -> holderMetrics.spoolBytes() > 0);
+    Metrics secondMetrics = new Metrics();
+    Delivery second = start(secondMetrics, config);
     for (int i = 0; i < 100; i++) {
       second.accept(track("s-" + i));
     }
+    await().atMost(WAIT).until(() -> secondMetrics.spoolBytes() > 0);
+    assertThat(holder.spoolDir()).isEqualTo(spool.toAbsolutePath());
+    assertThat(second.spoolDir()).isEqualTo(spool.toAbsolutePath().resolveSibling("spool-2"));
     second.close();
     holder.close();
 
@@ -219,6 +224,46 @@ class SpoolTest {
     cleanup.add(collector);
     Delivery third = start(new Metrics(), config);
     assertThat(third.spoolDir()).isEqualTo(spool.toAbsolutePath());
-    await().atMost(WAIT).until(() -> collector.delivered().containsAll(ids("s-", 100)));
+    await().atMost(WAIT).until(() -> collector.delivered().containsAll(ids("s-", 100))
+        && collector.delivered().contains("h-0"));
+  }
+
+  @Test
+  void liveInstancesThatNeverSpoolClaimNoFolder() throws Exception {
+    Path spool = tmp.resolve("spool");
+    List<Delivery> neverClosed = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      Delivery delivery = start(new Metrics(), "sink", "memory", "spool.dir", spool.toString(), "flushAt", "1");
+      delivery.accept(track("m-" + i));
+      neverClosed.add(delivery);
+    }
+
+    for (Delivery delivery : neverClosed) {
+      await().atMost(WAIT).until(() -> delivery.sink(MemorySink.class).orElseThrow().recent().size() == 1);
+    }
+    try (Stream<Path> entries = Files.list(tmp)) {
+      assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("spool"));
+    }
+  }
+
+  @Test
+  void theFolderOfAnInstanceThatClosedIsReusedNotASibling() throws Exception {
+    String endpoint = "http://127.0.0.1:" + Collector.freePort() + "/v1";
+    Path spool = tmp.resolve("spool");
+    String[] config = {"writeKey", "wk", "endpoint", endpoint, "spool.dir", spool.toString(),
+        "retry.maxBackoffMs", "100", "shutdownTimeoutMs", "1000"};
+    Metrics firstMetrics = new Metrics();
+    Delivery first = start(firstMetrics, config);
+    first.accept(track("a-0"));
+    await().atMost(WAIT).until(() -> firstMetrics.spoolBytes() > 0);
+    first.close();
+
+    Metrics nextMetrics = new Metrics();
+    Delivery next = start(nextMetrics, config);
+    next.accept(track("b-0"));
+    await().atMost(WAIT).until(() -> nextMetrics.spoolBytes() > 0);
+
+    assertThat(next.spoolDir()).isEqualTo(spool.toAbsolutePath());
+    assertThat(spool.resolveSibling("spool-2")).doesNotExist();
   }
 }
