@@ -33,7 +33,7 @@ public final class AnalyticsContext {
 
   private final Engine engine;
   private final Engine.RequestScope scope;
-  private final boolean tracked;
+  private boolean tracked;
   private final IdentitySource source;
   private final User user = new User(this);
   private final Group group = new Group(this);
@@ -117,6 +117,48 @@ public final class AnalyticsContext {
    */
   public boolean isTracked() {
     return tracked;
+  }
+
+  // ---------------------------------------------------------------- consent
+
+  /**
+   * Records the visitor's consent decision made through a form the application handles on the server:
+   * category → granted. It applies to the rest of this request at once (events carry it; granting the
+   * required category makes this response set the identity cookies when it has not committed yet;
+   * withdrawing it forgets the identity), and with a {@code cookie:<name>} source the cookie is written so
+   * the site's banner and later requests agree. An empty map withdraws the decision.
+   *
+   * @throws IllegalArgumentException naming the category when a name or value is not accepted
+   * @throws IllegalStateException when the {@code consent} init-param is {@code none}
+   */
+  public void consent(Map<String, Boolean> categoryPreferences) {
+    Objects.requireNonNull(categoryPreferences, "categoryPreferences");
+    Engine.RequestScope s = scope;
+    boolean wasGranted = s.consent.isGranted();
+    s.consent = engine.consentPolicy().decide(s.consent, categoryPreferences);
+    if (!wasGranted && s.consent.isGranted()) {
+      engine.granted(this, s);
+    } else if (wasGranted && !s.consent.isGranted()) {
+      engine.revoked(this, s);
+      engine.reportConsent(this, s);
+      tracked = false;
+      anonymousId = null; // the rest of the request gets a per-request id, nothing persisted
+      userId = null;
+      groupId = null;
+      userTraits = JsonValue.EMPTY_JSON_OBJECT;
+      groupTraits = JsonValue.EMPTY_JSON_OBJECT;
+      dirty = false;
+      return;
+    }
+    engine.reportConsent(this, s);
+  }
+
+  /**
+   * The visitor's consent as {@code context.consent.categoryPreferences} carries it (empty until the
+   * visitor decides), or {@code null} when the {@code consent} init-param is {@code none}.
+   */
+  public Map<String, Boolean> consent() {
+    return scope.consent.isEnabled() ? scope.consent.categoryPreferences() : null;
   }
 
   /** Runs {@code callback} at once: the context is ready as soon as the filter has run. */
@@ -376,6 +418,18 @@ public final class AnalyticsContext {
     return scope;
   }
 
+  /** Consent was granted during the request: from now on this context is the visitor's identity. */
+  void becomeTracked(DeviceKey key) {
+    tracked = true;
+    deviceKey = key;
+    dirty = true;
+  }
+
+  /** Sends the {@code Segment Consent Preference Updated} event for the consent as it stands. */
+  void consentPreferenceUpdated() {
+    emit(engine.events().consentPreferenceUpdated(ids(), scope.requestContext()));
+  }
+
   /** The device key the backup cookie gets on this response, or null when there is none. */
   DeviceKey deviceKey() {
     return deviceKey;
@@ -428,7 +482,12 @@ public final class AnalyticsContext {
   // ---------------------------------------------------------------- internals
 
   private EventFactory.Ids ids() {
-    return new EventFactory.Ids(anonymousId(), userId);
+    return new EventFactory.Ids(anonymousId(), eventUserId());
+  }
+
+  /** No userId leaves a request that waits for consent (its events, if any, are cookieless). */
+  private String eventUserId() {
+    return tracked || !scope.cookieless ? userId : null;
   }
 
   /**
@@ -436,7 +495,7 @@ public final class AnalyticsContext {
    * event carries (and becomes the visitor's once the event is built without error).
    */
   private EventFactory.Ids ids(Options options) {
-    return new EventFactory.Ids(options.anonymousId() != null ? options.anonymousId() : anonymousId(), userId);
+    return new EventFactory.Ids(options.anonymousId() != null ? options.anonymousId() : anonymousId(), eventUserId());
   }
 
   private void applyAnonymousIdOption(Options options) {
@@ -485,6 +544,6 @@ public final class AnalyticsContext {
   }
 
   private void emit(String event) {
-    engine.emit(tracked, event);
+    engine.emit(tracked, scope.cookieless, event);
   }
 }

@@ -35,10 +35,10 @@ final class CollectVisitor implements Visitor {
     return context.scope().requestContext().ip();
   }
 
-  /** Null until consent is configurable: then the request's {@code {"categoryPreferences":…}}. */
+  /** The request's {@code {"categoryPreferences":…}}, or null under {@code consent=none}. */
   @Override
   public String consentJson() {
-    return null;
+    return context.scope().requestContext().consent();
   }
 
   @Override

@@ -1,6 +1,10 @@
 package dev.audiencekit;
 
 import dev.audiencekit.config.Settings;
+import dev.audiencekit.consent.ConsentPolicy;
+import dev.audiencekit.consent.ConsentState;
+import dev.audiencekit.cookie.CookieAttributes;
+import dev.audiencekit.cookie.CookieDomains;
 import dev.audiencekit.cookie.CookieHeader;
 import dev.audiencekit.delivery.Delivery;
 import dev.audiencekit.event.EventFactory;
@@ -61,6 +65,8 @@ final class Engine implements AutoCloseable {
   private final LinkThrottle linkThrottle;
   private final Resolver resolver;
   private final EventFactory events;
+  private final ConsentPolicy consentPolicy;
+  private final CookieDomains domains;
   private final AtomicLong tooLargeWarnedAt = new AtomicLong(Long.MIN_VALUE / 2);
   private final AtomicLong traitsWarnedAt = new AtomicLong(Long.MIN_VALUE / 2);
 
@@ -78,6 +84,12 @@ final class Engine implements AutoCloseable {
     this.linkThrottle = new LinkThrottle(clock);
     this.resolver = new Resolver(settings, metrics, clock, mirror, coalescer, lateChanges);
     this.events = new EventFactory(clock, libraryVersion);
+    this.consentPolicy = ConsentPolicy.create(settings, metrics, clock);
+    this.domains = CookieDomains.of(settings.cookieDomain());
+  }
+
+  ConsentPolicy consentPolicy() {
+    return consentPolicy;
   }
 
   EventFactory events() {
@@ -93,10 +105,20 @@ final class Engine implements AutoCloseable {
     final BackupCookie backup;
     /** Whether the request asked not to be fingerprinted ({@code Sec-GPC}/{@code DNT} under {@code privacy.gpc}). */
     private final boolean optedOut;
-    /** Whether the mirror may learn from this request ({@code persist} on, and tracked). */
-    final boolean persistent;
-    /** Whether cookies are written ({@code persist} on, and not a skipped crawler). */
-    final boolean writesCookies;
+    /** Whether the mirror may learn from this request ({@code persist} on, tracked, consent granted). */
+    boolean persistent;
+    /** Whether identity cookies are written ({@code persist} on, not a skipped crawler, consent granted). */
+    boolean writesCookies;
+    /** The visitor's consent as it stands ({@link ConsentState#OFF} under {@code consent=none}). */
+    ConsentState consent = ConsentState.OFF;
+    /** The consent mark the last update event was sent for (or that the request came with). */
+    String reportedMark;
+    /** Consent was withdrawn: the identity cookies, the backup cookie and the owned record go. */
+    String revokedId;
+    /** Events wait for consent and go out cookieless meanwhile ({@code consent.before=cookieless}). */
+    boolean cookieless;
+    /** Consent cookies ({@code ak_consent}, the source cookie) are written: not for crawlers. */
+    boolean writesConsentCookies;
     private RequestContext requestContext;
     private String hash;
     private boolean hashed;
@@ -139,11 +161,15 @@ final class Engine implements AutoCloseable {
 
     RequestContext requestContext() {
       if (requestContext == null) {
-        requestContext = new RequestContext(ipForEvents(client.ip()), request.getHeader("User-Agent"),
+        String ip = ipForEvents(client.ip());
+        if (cookieless && !ip.isEmpty()) {
+          ip = IpAddresses.truncate(ip); // no identity yet: the address is blurred too
+        }
+        requestContext = new RequestContext(ip, request.getHeader("User-Agent"),
             firstLanguage(request.getHeader("Accept-Language")), request.getRequestURI(), client.url(),
             request.getQueryString(), request.getHeader("Referer"));
       }
-      return requestContext;
+      return requestContext.withConsent(consent.contextJson());
     }
   }
 
@@ -164,14 +190,73 @@ final class Engine implements AutoCloseable {
     CookieHeader cookies = CookieHeader.parse(request.getHeaders("Cookie"), settings.backupCookie());
     BackupCookie backup = settings.backupCookie().isEmpty()
         ? BackupCookie.parse(null) : BackupCookie.parse(cookies.raw(settings.backupCookie()));
+    ConsentState consent = consentPolicy.evaluate(request);
+    if (!consent.isGranted()) {
+      return withoutConsent(request, client, cookies, backup, consent);
+    }
     boolean persistent = settings.persist() && tracked;
     RequestScope scope = new RequestScope(request, client, cookies, backup, optedOut, persistent, settings.persist());
+    scope.consent = consent;
+    scope.reportedMark = consent.previousMark();
+    scope.writesConsentCookies = settings.persist();
     Resolution resolution = resolver.resolve(cookies, backup, scope, persistent);
+    AnalyticsContext context = new AnalyticsContext(this, scope, tracked, resolution, deviceKeyFor(scope, backup,
+        resolution.renewKey()));
+    reportConsent(context, scope);
+    return context;
+  }
+
+  private DeviceKey deviceKeyFor(RequestScope scope, BackupCookie backup, boolean renew) {
     DeviceKey key = backup.deviceKey();
-    if (scope.writesCookies && !settings.backupCookie().isEmpty() && (key == null || resolution.renewKey())) {
+    if (scope.writesCookies && !settings.backupCookie().isEmpty() && (key == null || renew)) {
       key = DeviceKey.mint();
     }
-    return new AnalyticsContext(this, scope, tracked, resolution, key);
+    return key;
+  }
+
+  /**
+   * A request whose visitor has not granted the required consent category: nothing identifying happens.
+   * No identity cookie, no fingerprint, nothing read or stored; a per-request anonymousId; an untracked
+   * context whose events are dropped or, under {@code consent.before=cookieless}, sent without identity.
+   * When the visitor withdrew consent, the identity is forgotten: its cookies are deleted at commit and
+   * its record (when this browser owns it) when the request ends.
+   */
+  private AnalyticsContext withoutConsent(HttpServletRequest request, ClientRequest client, CookieHeader cookies,
+      BackupCookie backup, ConsentState consent) {
+    RequestScope scope = new RequestScope(request, client, cookies, backup, true, false, false);
+    scope.consent = consent;
+    scope.reportedMark = consent.previousMark();
+    scope.writesConsentCookies = settings.persist();
+    scope.cookieless = consentPolicy.before() == Settings.ConsentBefore.COOKIELESS;
+    if (consent.isRevoked()) {
+      String held = cookies.id(CookieHeader.ANONYMOUS_ID).value();
+      scope.revokedId = held != null ? held : backup.anonymousId().value();
+    }
+    AnalyticsContext context = new AnalyticsContext(this, scope, false,
+        Resolution.minted(Uuids.secure(), null, null, null), null);
+    reportConsent(context, scope);
+    return context;
+  }
+
+  /**
+   * Sends one {@code Segment Consent Preference Updated} event when the visitor's preferences differ from
+   * those of the previous request (or from what this request already reported). A revocation is sent
+   * with the anonymousId being revoked, before its cookies go: the one event sent while consent is denied.
+   */
+  void reportConsent(AnalyticsContext context, RequestScope scope) {
+    ConsentState consent = scope.consent;
+    if (!consent.isEnabled() || java.util.Objects.equals(consent.mark(), scope.reportedMark)) {
+      return;
+    }
+    scope.reportedMark = consent.mark();
+    metrics.consentUpdates.increment();
+    if (scope.revokedId != null) {
+      metrics.consentRevocations.increment();
+      delivery.accept(events.consentPreferenceUpdated(new EventFactory.Ids(scope.revokedId,
+          scope.cookies.id(CookieHeader.USER_ID).value()), scope.requestContext()));
+      return;
+    }
+    context.consentPreferenceUpdated();
   }
 
   // ------------------------------------------------------------------ commit
@@ -181,11 +266,17 @@ final class Engine implements AutoCloseable {
    * per request by the response wrapper. Returns what the response gave the browser.
    */
   CookieWriter.Written commit(AnalyticsContext context, RequestScope scope, HttpServletResponse response) {
+    if (response.isCommitted()) {
+      return scope.writesCookies ? CookieWriter.Written.of(scope.cookies, scope.backup.deviceKey()) : null;
+    }
+    if (scope.writesConsentCookies && scope.consent.isEnabled()) {
+      writeConsentCookies(scope, response);
+    }
+    if (scope.revokedId != null) {
+      cookieWriter.write(response, scope.client, scope.cookies, null, null, null, null); // deletes them all
+    }
     if (!scope.writesCookies) {
       return null;
-    }
-    if (response.isCommitted()) {
-      return CookieWriter.Written.of(scope.cookies, scope.backup.deviceKey());
     }
     CookieWriter.Written written = cookieWriter.write(response, scope.client, scope.cookies,
         context.peekAnonymousId(), context.userId(), context.groupId(), context.deviceKey());
@@ -197,10 +288,27 @@ final class Engine implements AutoCloseable {
     return written;
   }
 
+  private void writeConsentCookies(RequestScope scope, HttpServletResponse response) {
+    String domain = domains.domainFor(scope.client.host());
+    String mark = consentPolicy.markCookie(scope.consent,
+        CookieAttributes.backup(settings, domain, scope.client.isSecure()));
+    if (mark != null) {
+      response.addHeader("Set-Cookie", mark);
+    }
+    String source = consentPolicy.sourceCookie(scope.consent,
+        CookieAttributes.readable(settings, domain, scope.client.isSecure()));
+    if (source != null) {
+      response.addHeader("Set-Cookie", source);
+    }
+  }
+
   // ------------------------------------------------------------------ complete
 
   /** The request has ended: tell the mirror what changed, and keep changes the cookies missed. */
   void complete(AnalyticsContext context, RequestScope scope, CookieWriter.Written written) {
+    if (scope.revokedId != null && settings.persist()) {
+      forgetRevoked(context, scope.revokedId);
+    }
     if (!scope.writesCookies) {
       return;
     }
@@ -274,6 +382,44 @@ final class Engine implements AutoCloseable {
     return old;
   }
 
+  /**
+   * Consent was withdrawn: the record of the revoked id goes with its fingerprint links when this browser
+   * owns it (or it holds no user data); an id with someone else's data is never restored by fingerprint
+   * anyway. Nothing hands the id out again: coalescing forgets it too.
+   */
+  private void forgetRevoked(AnalyticsContext context, String anonymousId) {
+    try {
+      coalescer.cameBack(anonymousId);
+      if (mayReplace(context, anonymousId)) {
+        mirror.delete(anonymousId);
+      } else {
+        metrics.writesRefusedNotOwner.increment();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "audiencekit: could not forget a revoked identity", e);
+    }
+  }
+
+  /**
+   * The visitor granted consent during this request (a form handled on the server) and the response has
+   * not committed: from now on the request's id is its identity, written and stored as usual.
+   */
+  void granted(AnalyticsContext context, RequestScope scope) {
+    scope.cookieless = false;
+    scope.revokedId = null;
+    scope.writesCookies = settings.persist();
+    scope.persistent = settings.persist();
+    context.becomeTracked(deviceKeyFor(scope, scope.backup, false));
+  }
+
+  /** The visitor withdrew consent during this request: the identity is forgotten as on a revoked request. */
+  void revoked(AnalyticsContext context, RequestScope scope) {
+    scope.revokedId = context.peekAnonymousId();
+    scope.writesCookies = false;
+    scope.persistent = false;
+    scope.cookieless = consentPolicy.before() == Settings.ConsentBefore.COOKIELESS;
+  }
+
   /** Whether this request may replace or delete the stored record of {@code anonymousId}. */
   private boolean mayReplace(AnalyticsContext context, String anonymousId) {
     IdentityRecord existing = context.recordOf(anonymousId);
@@ -344,7 +490,12 @@ final class Engine implements AutoCloseable {
   // ------------------------------------------------------------------ events
 
   void emit(boolean tracked, String event) {
-    if (!tracked) {
+    emit(tracked, false, event);
+  }
+
+  /** Delivers an event of a tracked context, or of one waiting for consent under {@code consent.before=cookieless}. */
+  void emit(boolean tracked, boolean cookieless, String event) {
+    if (!tracked && !cookieless) {
       metrics.eventsDiscarded.increment();
       return;
     }

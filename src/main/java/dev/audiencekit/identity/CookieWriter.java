@@ -55,7 +55,7 @@ public final class CookieWriter {
    * response that has not committed yet.
    *
    * @param incoming the cookies the browser sent, to know which ones to delete
-   * @param deviceKey the browser's key for the backup cookie; {@code null} only when it is disabled
+   * @param deviceKey the browser's key for the backup cookie; {@code null} deletes it (consent withdrawn)
    */
   public Written write(HttpServletResponse response, ClientRequest client, CookieHeader incoming,
       String anonymousId, String userId, String groupId, DeviceKey deviceKey) {
@@ -65,10 +65,14 @@ public final class CookieWriter {
     int tooLarge = put(response, incoming, CookieHeader.ANONYMOUS_ID, anonymousId, encodedAnonymousId, readable)
         + put(response, incoming, CookieHeader.USER_ID, userId, encode(userId), readable)
         + put(response, incoming, CookieHeader.GROUP_ID, groupId, encode(groupId), readable);
-    if (deviceKey != null && !settings.backupCookie().isEmpty()) {
-      String id = encodedAnonymousId == null || encodedAnonymousId.length() > MAX_VALUE_BYTES ? "" : encodedAnonymousId;
-      response.addHeader("Set-Cookie", headers.set(settings.backupCookie(), BackupCookie.format(deviceKey, id),
-          CookieAttributes.backup(settings, domain, client.isSecure())));
+    if (!settings.backupCookie().isEmpty()) {
+      CookieAttributes backup = CookieAttributes.backup(settings, domain, client.isSecure());
+      if (deviceKey != null) {
+        String id = encodedAnonymousId == null || encodedAnonymousId.length() > MAX_VALUE_BYTES ? "" : encodedAnonymousId;
+        response.addHeader("Set-Cookie", headers.set(settings.backupCookie(), BackupCookie.format(deviceKey, id), backup));
+      } else if (incoming.raw(settings.backupCookie()) != null) {
+        response.addHeader("Set-Cookie", headers.delete(settings.backupCookie(), backup)); // consent withdrawn
+      }
     }
     return new Written(anonymousId, userId, groupId, deviceKey, tooLarge);
   }

@@ -106,6 +106,6 @@ public class SnippetTag extends AnalyticsTagSupport {
    * configured. The context does not expose consent yet; until it does, browser events carry none.
    */
   static Map<String, Boolean> categoryPreferences(AnalyticsContext analytics) {
-    return null;
+    return analytics.consent();
   }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  * identity as JSON. Parameters: {@code userId}, {@code groupId}, {@code event}, {@code name},
  * {@code anonymousId}, {@code trait=key:value} (repeatable), {@code prop=key:value}.
  * Actions: identify, track, page, group, alias, reset, anon (override), optanon (options.anonymousId on a
- * track), flush (commit the response now), redirect, error.
+ * track), consent ({@code choice=category:true|false}, repeatable), flush (commit the response now),
+ * redirect, error.
  */
 public final class ProbeServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -51,6 +52,11 @@ public final class ProbeServlet extends HttpServlet {
         case "group" -> analytics.group(request.getParameter("groupId"), traits);
         case "alias" -> analytics.alias(request.getParameter("userId"));
         case "reset" -> analytics.reset();
+        case "consent" -> {
+          Map<String, Boolean> decision = new LinkedHashMap<>();
+          pairs(request.getParameterValues("choice")).forEach((k, v) -> decision.put(k, Boolean.valueOf((String) v)));
+          analytics.consent(decision);
+        }
         case "anon" -> analytics.user().anonymousId(request.getParameter("anonymousId"));
         case "optanon" -> analytics.track(request.getParameter("event"), props,
             Options.create().anonymousId(request.getParameter("anonymousId")));
@@ -84,6 +90,11 @@ public final class ProbeServlet extends HttpServlet {
     add(json, "userId", analytics.getUserId());
     add(json, "groupId", analytics.getGroupId());
     json.add("traits", Json.createObjectBuilder(analytics.user().traits()));
+    if (analytics.consent() != null) {
+      JsonObjectBuilder consent = Json.createObjectBuilder();
+      analytics.consent().forEach(consent::add);
+      json.add("consent", consent);
+    }
     return json.build().toString();
   }
 
