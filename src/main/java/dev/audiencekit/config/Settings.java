@@ -58,6 +58,7 @@ public final class Settings {
   public static final int DEFAULT_FINGERPRINT_IPV6_PREFIX = 48;
   public static final String TRUSTED_PROXIES = "trustedProxies";
   public static final String DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1";
+  public static final String REMOTE_IP_HEADER = "remoteIpHeader";
   public static final String PRIVACY_GPC = "privacy.gpc";
   public static final String IP = "ip";
   public static final String BOTS = "bots";
@@ -85,7 +86,7 @@ public final class Settings {
       COOKIE_FORMAT, BACKUP_COOKIE, BACKUP_COOKIE_MAX_AGE_DAYS, PERSIST, STORE, STORE_USER,
       STORE_PASSWORD, STORE_TTL_DAYS, STORE_MAX_ENTRIES, STORE_TIMEOUT_MS, FINGERPRINT,
       FINGERPRINT_SECRET, FINGERPRINT_SIGNALS, FINGERPRINT_IPV4_PREFIX, FINGERPRINT_IPV6_PREFIX,
-      TRUSTED_PROXIES, PRIVACY_GPC, IP, BOTS, BOTS_PATTERNS, EXCLUDE, QUEUE_CAPACITY, FLUSH_AT,
+      TRUSTED_PROXIES, REMOTE_IP_HEADER, PRIVACY_GPC, IP, BOTS, BOTS_PATTERNS, EXCLUDE, QUEUE_CAPACITY, FLUSH_AT,
       FLUSH_INTERVAL_MS, HTTP_TIMEOUT_MS, RETRY_MAX_BACKOFF_MS, SPOOL_DIR, SPOOL_MAX_BYTES,
       SHUTDOWN_TIMEOUT_MS);
 
@@ -109,6 +110,12 @@ public final class Settings {
   public enum PrivacyMode { NO_FINGERPRINT, NO_TRACKING, IGNORE }
 
   public enum IpMode { COLLECT, TRUNCATE, OMIT }
+
+  /**
+   * The forwarding header family the trusted proxies write: {@code X-Forwarded-For} with
+   * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}, or RFC 7239 {@code Forwarded}.
+   */
+  public enum RemoteIpHeader { X_FORWARDED_FOR, FORWARDED }
 
   // ---- the values ----
   private final Map<String, String> effective;
@@ -134,7 +141,7 @@ public final class Settings {
   private final List<String> fingerprintSignals;
   private final int fingerprintIpv4Prefix;
   private final int fingerprintIpv6Prefix;
-  private final List<Cidr> trustedProxies;
+  private final TrustedProxies trustedProxies;
   private final PrivacyMode privacyGpc;
   private final IpMode ip;
   private final boolean skipBots;
@@ -268,7 +275,8 @@ public final class Settings {
             "is not an IP address or CIDR block (e.g. 10.0.0.0/8, ::1)");
       }
     }
-    trustedProxies = List.copyOf(proxies);
+    trustedProxies = new TrustedProxies(proxies,
+        r.choice(REMOTE_IP_HEADER, RemoteIpHeader.X_FORWARDED_FOR, RemoteIpHeader.class));
     privacyGpc = r.choice(PRIVACY_GPC, PrivacyMode.NO_FINGERPRINT, PrivacyMode.class);
     ip = r.choice(IP, IpMode.COLLECT, IpMode.class);
     String bots = r.text(BOTS, "skip");
@@ -366,7 +374,9 @@ public final class Settings {
   public List<String> fingerprintSignals() { return fingerprintSignals; }
   public int fingerprintIpv4Prefix() { return fingerprintIpv4Prefix; }
   public int fingerprintIpv6Prefix() { return fingerprintIpv6Prefix; }
-  public List<Cidr> trustedProxies() { return trustedProxies; }
+  /** The {@code trustedProxies} blocks with the {@code remoteIpHeader} family they write. */
+  public TrustedProxies trustedProxies() { return trustedProxies; }
+  public RemoteIpHeader remoteIpHeader() { return trustedProxies.header(); }
   public PrivacyMode privacyGpc() { return privacyGpc; }
   public IpMode ip() { return ip; }
   public boolean skipBots() { return skipBots; }

@@ -54,7 +54,7 @@ class SettingsTest {
     assertThat(settings.fingerprintSignals()).containsExactly("ip", "user-agent", "accept-language");
     assertThat(settings.fingerprintIpv4Prefix()).isEqualTo(24);
     assertThat(settings.fingerprintIpv6Prefix()).isEqualTo(48);
-    assertThat(settings.trustedProxies()).extracting(Cidr::toString).containsExactly("127.0.0.0/8", "::1");
+    assertThat(settings.trustedProxies().blocks()).extracting(Cidr::toString).containsExactly("127.0.0.0/8", "::1");
     assertThat(settings.privacyGpc()).isEqualTo(Settings.PrivacyMode.NO_FINGERPRINT);
     assertThat(settings.ip()).isEqualTo(Settings.IpMode.COLLECT);
     assertThat(settings.skipBots()).isTrue();
@@ -176,8 +176,27 @@ class SettingsTest {
 
   @Test
   void trustedProxiesMustBeAddressBlocks() {
-    assertThat(parse("trustedProxies", "10.0.0.0/8, fd00::/8").trustedProxies()).hasSize(2);
+    assertThat(parse("trustedProxies", "10.0.0.0/8, fd00::/8").trustedProxies().blocks()).hasSize(2);
     assertRejected("trustedProxies", "proxy.example.com", "CIDR");
+  }
+
+  @Test
+  void remoteIpHeaderIsForwardedForByDefault() {
+    assertThat(parse().remoteIpHeader()).isEqualTo(Settings.RemoteIpHeader.X_FORWARDED_FOR);
+    assertThat(parse().trustedProxies().header()).isEqualTo(Settings.RemoteIpHeader.X_FORWARDED_FOR);
+  }
+
+  @Test
+  void remoteIpHeaderAcceptsTheTwoFamilies() {
+    assertThat(parse("remoteIpHeader", "forwarded").trustedProxies().header())
+        .isEqualTo(Settings.RemoteIpHeader.FORWARDED);
+    assertThat(parse("remoteIpHeader", "X-Forwarded-For").remoteIpHeader())
+        .isEqualTo(Settings.RemoteIpHeader.X_FORWARDED_FOR);
+  }
+
+  @Test
+  void remoteIpHeaderRejectsOtherHeaders() {
+    assertRejected("remoteIpHeader", "x-real-ip", "x-forwarded-for, forwarded");
   }
 
   @Test
