@@ -2,6 +2,7 @@ package dev.audiencekit.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -49,7 +50,9 @@ public final class Settings {
   public static final String STORE_TIMEOUT_MS = "store.timeoutMs";
   public static final int DEFAULT_STORE_TIMEOUT_MS = 50;
   public static final String FINGERPRINT = "fingerprint";
-  public static final String FINGERPRINT_SECRET = "fingerprint.secret";
+  public static final String SECRET = "secret";
+  public static final String FINGERPRINT_MIN_DORMANCY_HOURS = "fingerprint.minDormancyHours";
+  public static final int DEFAULT_FINGERPRINT_MIN_DORMANCY_HOURS = 24;
   public static final String FINGERPRINT_SIGNALS = "fingerprint.signals";
   public static final String DEFAULT_FINGERPRINT_SIGNALS = "ip,user-agent,accept-language";
   public static final String FINGERPRINT_IPV4_PREFIX = "fingerprint.ipv4Prefix";
@@ -85,12 +88,14 @@ public final class Settings {
       WRITE_KEY, ENDPOINT, SINK, COOKIE_DOMAIN, COOKIE_MAX_AGE_DAYS, COOKIE_SAME_SITE, COOKIE_SECURE,
       COOKIE_FORMAT, BACKUP_COOKIE, BACKUP_COOKIE_MAX_AGE_DAYS, PERSIST, STORE, STORE_USER,
       STORE_PASSWORD, STORE_TTL_DAYS, STORE_MAX_ENTRIES, STORE_TIMEOUT_MS, FINGERPRINT,
-      FINGERPRINT_SECRET, FINGERPRINT_SIGNALS, FINGERPRINT_IPV4_PREFIX, FINGERPRINT_IPV6_PREFIX,
+      SECRET, FINGERPRINT_MIN_DORMANCY_HOURS, FINGERPRINT_SIGNALS, FINGERPRINT_IPV4_PREFIX, FINGERPRINT_IPV6_PREFIX,
       TRUSTED_PROXIES, REMOTE_IP_HEADER, PRIVACY_GPC, IP, BOTS, BOTS_PATTERNS, EXCLUDE, QUEUE_CAPACITY, FLUSH_AT,
       FLUSH_INTERVAL_MS, HTTP_TIMEOUT_MS, RETRY_MAX_BACKOFF_MS, SPOOL_DIR, SPOOL_MAX_BYTES,
       SHUTDOWN_TIMEOUT_MS);
 
-  private static final Set<String> SECRETS = Set.of(WRITE_KEY, STORE_PASSWORD, FINGERPRINT_SECRET);
+  /** Former names that are refused with a message naming the new one. */
+  private static final Map<String, String> RENAMED = Map.of("fingerprint.secret", SECRET);
+  private static final Set<String> SECRETS = Set.of(WRITE_KEY, STORE_PASSWORD, SECRET);
   private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
   private static final Set<String> SIGNALS =
       Set.of("ip", "user-agent", "accept-language", "accept", "accept-encoding", "sec-ch-ua",
@@ -137,7 +142,8 @@ public final class Settings {
   private final int storeMaxEntries;
   private final int storeTimeoutMs;
   private final boolean fingerprint;
-  private final String fingerprintSecret;
+  private final Keys keys;
+  private final Duration fingerprintMinDormancy;
   private final List<String> fingerprintSignals;
   private final int fingerprintIpv4Prefix;
   private final int fingerprintIpv6Prefix;
@@ -167,6 +173,21 @@ public final class Settings {
    */
   public static Settings parse(Iterable<String> initParamNames, Function<String, String> initParams,
       Function<String, String> systemProperty, Function<String, String> environment) {
+    for (Map.Entry<String, String> renamed : RENAMED.entrySet()) {
+      String former = renamed.getKey();
+      boolean given = systemProperty.apply("audiencekit." + former) != null
+          || environment.apply(environmentName(former)) != null;
+      for (String name : initParamNames) {
+        given |= name.equals(former);
+      }
+      if (given) {
+        // The value is not read, let alone shown: it may be a secret.
+        throw new InvalidSettingException(former, "is no longer read; use " + renamed.getValue()
+            + " instead (as init-param, system property audiencekit." + renamed.getValue()
+            + " or environment variable " + environmentName(renamed.getValue()) + ")"
+            + (renamed.getValue().equals(SECRET) ? ", at least " + Keys.MIN_SECRET_LENGTH + " random characters" : ""));
+      }
+    }
     for (String name : initParamNames) {
       if (!NAMES.contains(name)) {
         throw new InvalidSettingException(name, "is not a known parameter; known parameters are "
@@ -243,16 +264,21 @@ public final class Settings {
               + "dev.audiencekit.store.IdentityStore");
     }
     fingerprint = r.onOff(FINGERPRINT, true);
-    fingerprintSecret = r.text(FINGERPRINT_SECRET, null);
-    if (fingerprintSecret != null && fingerprintSecret.length() < 16) {
-      throw new InvalidSettingException(FINGERPRINT_SECRET, "(masked, " + fingerprintSecret.length()
-          + " characters) is too short; use at least 16 random characters");
+    String secret = r.text(SECRET, null);
+    if (secret != null && secret.length() < Keys.MIN_SECRET_LENGTH) {
+      // Never the value, nor any part of it: only how long it is.
+      throw new InvalidSettingException(SECRET, "(not shown, " + secret.length() + " characters) is too short; use at least "
+          + Keys.MIN_SECRET_LENGTH + " random characters, e.g. from openssl rand -base64 32");
     }
-    if (fingerprint && fingerprintSecret == null && !store.equals("memory")) {
-      throw new InvalidSettingException(FINGERPRINT_SECRET,
-          "is required when store is persistent (" + store + ") and fingerprint=on; set it (at least 16 "
-              + "random characters, e.g. through AUDIENCEKIT_FINGERPRINT_SECRET) or set fingerprint=off");
+    if (fingerprint && secret == null && !store.equals("memory")) {
+      throw new InvalidSettingException(SECRET,
+          "is required when store is persistent (" + maskUrl(store) + ") and fingerprint=on; set it (at least "
+              + Keys.MIN_SECRET_LENGTH + " random characters, e.g. through " + environmentName(SECRET)
+              + ") or set fingerprint=off");
     }
+    keys = secret == null ? Keys.random() : Keys.of(secret);
+    fingerprintMinDormancy = Duration.ofHours(r.integer(FINGERPRINT_MIN_DORMANCY_HOURS,
+        DEFAULT_FINGERPRINT_MIN_DORMANCY_HOURS, 0, Integer.MAX_VALUE, "hours"));
     fingerprintSignals = r.list(FINGERPRINT_SIGNALS, DEFAULT_FINGERPRINT_SIGNALS);
     for (String signal : fingerprintSignals) {
       if (!SIGNALS.contains(signal.toLowerCase(Locale.ROOT))) {
@@ -370,7 +396,10 @@ public final class Settings {
   public int storeMaxEntries() { return storeMaxEntries; }
   public int storeTimeoutMs() { return storeTimeoutMs; }
   public boolean fingerprint() { return fingerprint; }
-  public String fingerprintSecret() { return fingerprintSecret; }
+  /** The key material: from {@code secret}, or random per boot when it is not set. */
+  public Keys keys() { return keys; }
+  /** How long an id must have been out of use before a fingerprint may restore it; zero disables the wait. */
+  public Duration fingerprintMinDormancy() { return fingerprintMinDormancy; }
   public List<String> fingerprintSignals() { return fingerprintSignals; }
   public int fingerprintIpv4Prefix() { return fingerprintIpv4Prefix; }
   public int fingerprintIpv6Prefix() { return fingerprintIpv6Prefix; }

@@ -136,18 +136,86 @@ class SettingsTest {
     assertRejected("backupCookie", "ajs_anonymous_id", "collide");
   }
 
+  /** A secret whose first characters appear nowhere else, so any prefix of it in a message is seen. */
+  private static final String SECRET = "Zq7vN2-an-example-secret-of-40-characters";
+
   @Test
   void persistentStoreWithoutSecretIsRejectedWhileFingerprintingIsOn() {
     assertThatThrownBy(() -> parse("store", "jdbc:h2:mem:x"))
         .isInstanceOf(InvalidSettingException.class)
-        .hasMessageContaining("init-param fingerprint.secret:");
+        .hasMessageStartingWith("init-param secret:")
+        .hasMessageContaining("AUDIENCEKIT_SECRET");
     assertThat(parse("store", "jdbc:h2:mem:x", "fingerprint", "off").store()).isEqualTo("jdbc:h2:mem:x");
+    assertThat(parse("store", "jdbc:h2:mem:x", "secret", SECRET).keys().configured()).isTrue();
   }
 
   @Test
-  void shortSecretIsRejectedWithoutEchoingIt() {
-    assertThatThrownBy(() -> parse("fingerprint.secret", "tiny"))
-        .hasMessageContaining("fingerprint.secret").hasMessageNotContaining("tiny");
+  void memoryStoreWithoutSecretGetsRandomKeysPerBoot() {
+    assertThat(parse().keys().configured()).isFalse();
+    assertThat(parse().keys().derive("fingerprint")).isNotEqualTo(parse().keys().derive("fingerprint"));
+  }
+
+  @Test
+  void secretGivesTheSameKeysOnEveryBoot() {
+    assertThat(parse("secret", SECRET).keys().derive("fingerprint"))
+        .isEqualTo(parse("secret", SECRET).keys().derive("fingerprint"));
+  }
+
+  @Test
+  void secretShorterThan32CharactersIsRejectedWithoutShowingIt() {
+    String short31 = SECRET.substring(0, 31);
+
+    assertThatThrownBy(() -> parse("secret", short31))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageStartingWith("init-param secret:")
+        .hasMessageContaining("at least 32")
+        .hasMessageNotContaining("Zq");
+    assertThat(parse("secret", SECRET.substring(0, 32)).keys().configured()).isTrue();
+  }
+
+  @Test
+  void formerSecretNameIsRefusedByNameWithoutShowingTheValue() {
+    assertThatThrownBy(() -> parse("fingerprint.secret", SECRET))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageStartingWith("init-param fingerprint.secret:")
+        .hasMessageContaining("use secret")
+        .hasMessageNotContaining("Zq");
+  }
+
+  @Test
+  void formerSecretNameIsRefusedAsSystemProperty() {
+    assertThatThrownBy(() -> Settings.parse(java.util.List.of(), name -> null,
+        Map.of("audiencekit.fingerprint.secret", SECRET)::get, name -> null))
+        .hasMessageStartingWith("init-param fingerprint.secret:")
+        .hasMessageContaining("use secret")
+        .hasMessageNotContaining("Zq");
+  }
+
+  @Test
+  void formerSecretNameIsRefusedAsEnvironmentVariable() {
+    assertThatThrownBy(() -> Settings.parse(java.util.List.of(), name -> null, name -> null,
+        Map.of("AUDIENCEKIT_FINGERPRINT_SECRET", SECRET)::get))
+        .hasMessageStartingWith("init-param fingerprint.secret:")
+        .hasMessageContaining("use secret")
+        .hasMessageNotContaining("Zq");
+  }
+
+  @Test
+  void minDormancyIs24HoursByDefault() {
+    assertThat(parse().fingerprintMinDormancy()).isEqualTo(java.time.Duration.ofHours(24));
+  }
+
+  @Test
+  void minDormancyOfZeroDisablesTheWait() {
+    assertThat(parse("fingerprint.minDormancyHours", "0").fingerprintMinDormancy()).isZero();
+    assertThat(parse("fingerprint.minDormancyHours", "168").fingerprintMinDormancy())
+        .isEqualTo(java.time.Duration.ofDays(7));
+  }
+
+  @Test
+  void minDormancyMustBeAWholeNumberOfHours() {
+    assertRejected("fingerprint.minDormancyHours", "-1", "whole number of hours ≥ 0");
+    assertRejected("fingerprint.minDormancyHours", "1.5", "whole number of hours ≥ 0");
   }
 
   @Test
@@ -241,12 +309,13 @@ class SettingsTest {
 
   @Test
   void environmentNameIsUpperCaseWithUnderscores() {
-    assertThat(Settings.environmentName("fingerprint.secret")).isEqualTo("AUDIENCEKIT_FINGERPRINT_SECRET");
+    assertThat(Settings.environmentName("fingerprint.minDormancyHours"))
+        .isEqualTo("AUDIENCEKIT_FINGERPRINT_MINDORMANCYHOURS");
   }
 
   @Test
   void summaryMasksSecrets() {
-    Settings settings = parse("writeKey", "wk_live_abcdef", "fingerprint.secret", "0123456789abcdef0123");
+    Settings settings = parse("writeKey", "wk_live_abcdef", "secret", SECRET);
     assertThat(settings.summary()).contains("writeKey=wk****").doesNotContain("abcdef");
   }
 
