@@ -272,7 +272,7 @@ public final class Settings {
     }
     if (fingerprint && secret == null && !store.equals("memory")) {
       throw new InvalidSettingException(SECRET,
-          "is required when store is persistent (" + maskUrl(store) + ") and fingerprint=on; set it (at least "
+          "is required when store is persistent (" + Credentials.mask(store) + ") and fingerprint=on; set it (at least "
               + Keys.MIN_SECRET_LENGTH + " random characters, e.g. through " + environmentName(SECRET)
               + ") or set fingerprint=off");
     }
@@ -350,28 +350,26 @@ public final class Settings {
         + "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
   }
 
-  /** The one-line start-up summary, secrets masked. */
+  /**
+   * The one-line start-up summary. Of {@code writeKey}, {@code secret} and {@code store.password} only
+   * whether they are set is shown, and every credential in a URL is masked ({@link Credentials}).
+   */
   public String summary() {
     StringBuilder out = new StringBuilder();
     for (String name : NAMES) {
       String value = effective.get(name);
-      if (value == null) {
-        continue;
+      if (value == null || name.equals(WRITE_KEY) || name.equals(SECRET)) {
+        continue; // the two are shown up front
       }
       if (out.length() > 0) {
         out.append(", ");
       }
-      out.append(name).append('=').append(SECRETS.contains(name) ? mask(value) : value);
+      out.append(name).append('=').append(SECRETS.contains(name) ? "set" : Credentials.mask(value));
     }
-    return "sinks=" + sinks + ", store=" + maskUrl(store) + (out.length() == 0 ? "" : ", given: " + out);
-  }
-
-  private static String mask(String secret) {
-    return secret.length() <= 4 ? "****" : secret.substring(0, 2) + "****";
-  }
-
-  private static String maskUrl(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+    return "sinks=" + Credentials.mask(sinks.toString()) + ", store=" + Credentials.mask(store)
+        + ", writeKey=" + (writeKey == null ? "(none)" : "set")
+        + ", secret=" + (keys.configured() ? "set" : "(none)")
+        + (out.length() == 0 ? "" : ", given: " + out);
   }
 
   // ---- accessors ----

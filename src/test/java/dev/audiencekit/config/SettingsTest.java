@@ -314,9 +314,58 @@ class SettingsTest {
   }
 
   @Test
-  void summaryMasksSecrets() {
-    Settings settings = parse("writeKey", "wk_live_abcdef", "secret", SECRET);
-    assertThat(settings.summary()).contains("writeKey=wk****").doesNotContain("abcdef");
+  void summaryShowsOnlyThatTheWriteKeyAndTheSecretAreSet() {
+    Settings settings = parse("writeKey", "Zq7-write-key", "secret", SECRET);
+
+    assertThat(settings.summary()).contains("writeKey=set").contains("secret=set").doesNotContain("Zq");
+  }
+
+  @Test
+  void summarySaysWhenTheWriteKeyAndTheSecretAreMissing() {
+    assertThat(parse().summary()).contains("writeKey=(none)").contains("secret=(none)");
+  }
+
+  @Test
+  void summaryShowsNoPrefixOfEvenAShortWriteKey() {
+    assertThat(parse("writeKey", "Zq").summary()).doesNotContain("Zq");
+  }
+
+  @Test
+  void summaryMasksTheStorePassword() {
+    Settings settings = parse("store", "jdbc:postgresql://db/app", "secret", SECRET, "store.password", "Zq7-password");
+
+    assertThat(settings.summary()).contains("store.password=set").doesNotContain("Zq");
+  }
+
+  @Test
+  void summaryMasksCredentialsInTheStoreUrl() {
+    for (String url : List.of("jdbc:postgresql://db/app?user=ak&password=Zq7x&ssl=true",
+        "jdbc:mysql://ak:Zq7x@db:3306/app", "jdbc:sqlserver://db;user=sa;password=Zq7{;}x;encrypt=true",
+        "jdbc:oracle:thin:ak/Zq7x@//db:1521/svc", "jdbc:h2:file:./ak;PASSWORD=Zq7x")) {
+      String summary = parse("store", url, "fingerprint", "off").summary();
+
+      assertThat(summary).as(url).doesNotContain("Zq7").contains("****");
+    }
+  }
+
+  @Test
+  void summaryMasksCredentialsInTheEndpoint() {
+    assertThat(parse("endpoint", "https://ak:Zq7x@collector.example.com/v1?api_key=Zq7y").summary())
+        .contains("collector.example.com").doesNotContain("Zq7");
+  }
+
+  @Test
+  void errorAboutAStoreUrlMasksItsCredentials() {
+    assertThatThrownBy(() -> parse("store", "redis://ak:Zq7x@cache/0?password=Zq7y"))
+        .hasMessageStartingWith("init-param store:").hasMessageNotContaining("Zq7");
+    assertThatThrownBy(() -> parse("store", "jdbc:postgresql://db/app?password=Zq7y"))
+        .hasMessageStartingWith("init-param secret:").hasMessageNotContaining("Zq7");
+  }
+
+  @Test
+  void errorAboutAnEndpointMasksItsCredentials() {
+    assertThatThrownBy(() -> parse("endpoint", "ftp://ak:Zq7x@collector.example.com/v1"))
+        .hasMessageStartingWith("init-param endpoint:").hasMessageNotContaining("Zq7");
   }
 
   @Test
