@@ -50,7 +50,7 @@ class ChaosOnJettyTest {
       params.put("spool.dir", dir.resolve("spool").toString());
       params.put("store", postgres.url(schema));
       params.put("store.user", postgres.user());
-      params.put("fingerprint.secret", "chaos-test-fingerprint-secret-0123456789");
+      params.put("secret", "chaos-test-fingerprint-secret-0123456789");
       try (Container container = Container.start(Container.Kind.JETTY, Container.testWebapp(), new TestApp(params))) {
         LoadDriver driver = new LoadDriver(container.base(), BROWSERS, false);
         AtomicBoolean keepGoing = new AtomicBoolean(true);

@@ -66,7 +66,7 @@ abstract class ClusterContract {
     if (server.password() != null) {
       params.put("store.password", server.password());
     }
-    params.put("fingerprint.secret", SECRET);
+    params.put("secret", SECRET);
     params.put("fingerprint.minDormancyHours", "0"); // the wait itself is tested on a test clock elsewhere
     // Generous for a loaded 2-core build machine; the outage test shows requests do not wait on a dead store.
     params.put("store.timeoutMs", "1000");

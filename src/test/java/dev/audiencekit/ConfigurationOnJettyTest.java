@@ -106,6 +106,26 @@ class ConfigurationOnJettyTest {
   }
 
   @Test
+  void formerFingerprintSecretStopsTheApplicationNamingSecretWithoutShowingTheValue() {
+    assertThatThrownBy(() -> start("fingerprint.secret", "Zq7vN2-an-example-secret-of-40-characters"))
+        .hasStackTraceContaining("init-param fingerprint.secret: is no longer read; use secret instead")
+        .satisfies(e -> assertThat(stackTrace(e)).doesNotContain("Zq7v"));
+  }
+
+  @Test
+  void tooShortSecretStopsTheApplicationWithoutShowingIt() {
+    assertThatThrownBy(() -> start("secret", "Zq7vN2-short-secret"))
+        .hasStackTraceContaining("init-param secret: (not shown, 19 characters) is too short")
+        .satisfies(e -> assertThat(stackTrace(e)).doesNotContain("Zq7v"));
+  }
+
+  private static String stackTrace(Throwable e) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(out));
+    return out.toString();
+  }
+
+  @Test
   void unknownInitParamStopsTheApplicationNamingIt() {
     assertThatThrownBy(() -> start("cookie.maxage", "3"))
         .hasStackTraceContaining("init-param cookie.maxage: is not a known parameter");

@@ -53,7 +53,7 @@ class JndiStoreOnTomcatTest {
     context.getNamingResources().addResource(resource);
     Map<String, String> params = TestApp.defaults();
     params.put("store", "jndi:java:comp/env/jdbc/analytics");
-    params.put("fingerprint.secret", "jndi-test-secret-0123456789");
+    params.put("secret", "jndi-test-secret-0123456789-0123456789");
     params.put("store.timeoutMs", "2000");
     context.addServletContainerInitializer(new TestApp(params), null);
     tomcat.start();

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Getting an identity back when the browser lost its cookies (SPEC §5 steps 2–4), and the privacy and
  * failure rules around it, inside a real container over loopback HTTP, with the memory store and a
- * {@code fingerprint.secret}. Subclasses pick the container: {@code RestoreOnJettyTest},
+ * {@code secret}. Subclasses pick the container: {@code RestoreOnJettyTest},
  * {@code RestoreOnTomcatTest}.
  *
  * <p>Every {@link Browser} is its own device (its own fingerprint) unless a test gives two of them the
@@ -54,7 +54,7 @@ abstract class RestoreContract {
 
   static Map<String, String> params(Map<String, String> extra) {
     Map<String, String> params = TestApp.defaults();
-    params.put("fingerprint.secret", SECRET);
+    params.put("secret", SECRET);
     // The dormancy wait is tested on a test clock in IdentitySafetyContract; here restores are immediate.
     params.put("fingerprint.minDormancyHours", "0");
     params.putAll(extra);

@@ -69,7 +69,7 @@ public final class CollectEndpoint {
   private static final JsonParserFactory PARSERS = JsonProvider.provider().createParserFactory(Map.of());
 
   private final String prefix;
-  private final List<Cidr> trustedProxies;
+  private final dev.audiencekit.config.TrustedProxies trustedProxies;
   private final Set<String> allowOrigins;
   private final RateLimiter limiter;
   private final Bundle bundle;

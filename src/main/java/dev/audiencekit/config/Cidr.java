@@ -52,8 +52,13 @@ public final class Cidr {
     if (address.length != network.length) {
       return false;
     }
-    byte[] masked = mask(address, prefix);
-    return java.util.Arrays.equals(masked, network);
+    for (int i = 0; i < network.length; i++) {
+      int keep = Math.max(0, Math.min(8, prefix - i * 8));
+      if (((address[i] ^ network[i]) & (0xff << (8 - keep)) & 0xff) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Zeroes every bit after the first {@code prefix} bits (a copy). */

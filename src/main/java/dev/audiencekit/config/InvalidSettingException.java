@@ -2,7 +2,9 @@ package dev.audiencekit.config;
 
 /**
  * A configuration value that cannot be used. The message always names the parameter, the value given
- * and what is accepted; {@code AnalyticsFilter.init()} turns it into a {@code ServletException}.
+ * (with any credential in it {@link Credentials#mask masked}) and what is accepted;
+ * {@code AnalyticsFilter.init()} turns it into a {@code ServletException}. A secret's value is never
+ * given to it.
  */
 public final class InvalidSettingException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -10,7 +12,8 @@ public final class InvalidSettingException extends RuntimeException {
   private final String parameter;
 
   public InvalidSettingException(String parameter, String value, String accepted) {
-    super("init-param " + parameter + ": " + (value == null ? "no value" : "'" + value + "'") + " " + accepted);
+    super("init-param " + parameter + ": " + (value == null ? "no value" : "'" + Credentials.mask(value) + "'") + " "
+        + accepted);
     this.parameter = parameter;
   }
 

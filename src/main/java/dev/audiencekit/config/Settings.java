@@ -2,6 +2,7 @@ package dev.audiencekit.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -51,17 +52,18 @@ public final class Settings {
   public static final String STORE_TIMEOUT_MS = "store.timeoutMs";
   public static final int DEFAULT_STORE_TIMEOUT_MS = 50;
   public static final String FINGERPRINT = "fingerprint";
-  public static final String FINGERPRINT_SECRET = "fingerprint.secret";
+  public static final String SECRET = "secret";
+  public static final String FINGERPRINT_MIN_DORMANCY_HOURS = "fingerprint.minDormancyHours";
+  public static final int DEFAULT_FINGERPRINT_MIN_DORMANCY_HOURS = 24;
   public static final String FINGERPRINT_SIGNALS = "fingerprint.signals";
   public static final String DEFAULT_FINGERPRINT_SIGNALS = "ip,user-agent,accept-language";
   public static final String FINGERPRINT_IPV4_PREFIX = "fingerprint.ipv4Prefix";
   public static final int DEFAULT_FINGERPRINT_IPV4_PREFIX = 24;
   public static final String FINGERPRINT_IPV6_PREFIX = "fingerprint.ipv6Prefix";
   public static final int DEFAULT_FINGERPRINT_IPV6_PREFIX = 48;
-  public static final String FINGERPRINT_MIN_DORMANCY_HOURS = "fingerprint.minDormancyHours";
-  public static final int DEFAULT_FINGERPRINT_MIN_DORMANCY_HOURS = 24;
   public static final String TRUSTED_PROXIES = "trustedProxies";
   public static final String DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1";
+  public static final String REMOTE_IP_HEADER = "remoteIpHeader";
   public static final String PRIVACY_GPC = "privacy.gpc";
   public static final String CONSENT = "consent";
   public static final String CONSENT_CATEGORIES = "consent.categories";
@@ -102,14 +104,15 @@ public final class Settings {
       WRITE_KEY, ENDPOINT, SINK, COOKIE_DOMAIN, COOKIE_MAX_AGE_DAYS, COOKIE_SAME_SITE, COOKIE_SECURE,
       COOKIE_FORMAT, BACKUP_COOKIE, BACKUP_COOKIE_MAX_AGE_DAYS, PERSIST, STORE, STORE_USER,
       STORE_PASSWORD, STORE_TTL_DAYS, STORE_MAX_ENTRIES, STORE_MAX_BYTES, STORE_TIMEOUT_MS, FINGERPRINT,
-      FINGERPRINT_SECRET, FINGERPRINT_SIGNALS, FINGERPRINT_IPV4_PREFIX, FINGERPRINT_IPV6_PREFIX,
-      FINGERPRINT_MIN_DORMANCY_HOURS,
-      TRUSTED_PROXIES, PRIVACY_GPC, CONSENT, CONSENT_CATEGORIES, CONSENT_REQUIRED, CONSENT_BEFORE,
+      SECRET, FINGERPRINT_MIN_DORMANCY_HOURS, FINGERPRINT_SIGNALS, FINGERPRINT_IPV4_PREFIX, FINGERPRINT_IPV6_PREFIX,
+      TRUSTED_PROXIES, REMOTE_IP_HEADER, PRIVACY_GPC, CONSENT, CONSENT_CATEGORIES, CONSENT_REQUIRED, CONSENT_BEFORE,
       CONSENT_GPC_DENIES, IP, BOTS, BOTS_PATTERNS, EXCLUDE, QUEUE_CAPACITY, FLUSH_AT,
       FLUSH_INTERVAL_MS, HTTP_TIMEOUT_MS, RETRY_MAX_BACKOFF_MS, SPOOL_DIR, SPOOL_MAX_BYTES,
       SHUTDOWN_TIMEOUT_MS, COLLECT, COLLECT_MAX_EVENTS_PER_MINUTE, COLLECT_ALLOW_ORIGINS, COLLECT_BUNDLE);
 
-  private static final Set<String> SECRETS = Set.of(WRITE_KEY, STORE_PASSWORD, FINGERPRINT_SECRET);
+  /** Former names that are refused with a message naming the new one. */
+  private static final Map<String, String> RENAMED = Map.of("fingerprint.secret", SECRET);
+  private static final Set<String> SECRETS = Set.of(WRITE_KEY, STORE_PASSWORD, SECRET);
   private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
   private static final Set<String> SIGNALS =
       Set.of("ip", "user-agent", "accept-language", "accept", "accept-encoding", "sec-ch-ua",
@@ -161,6 +164,12 @@ public final class Settings {
     COOKIELESS
   }
 
+  /**
+   * The forwarding header family the trusted proxies write: {@code X-Forwarded-For} with
+   * {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}, or RFC 7239 {@code Forwarded}.
+   */
+  public enum RemoteIpHeader { X_FORWARDED_FOR, FORWARDED }
+
   // ---- the values ----
   private final Map<String, String> effective;
   private final String writeKey;
@@ -180,14 +189,14 @@ public final class Settings {
   private final int storeTtlDays;
   private final int storeMaxEntries;
   private final long storeMaxBytes;
-  private final java.time.Duration fingerprintMinDormancy;
   private final int storeTimeoutMs;
   private final boolean fingerprint;
-  private final String fingerprintSecret;
+  private final Keys keys;
+  private final Duration fingerprintMinDormancy;
   private final List<String> fingerprintSignals;
   private final int fingerprintIpv4Prefix;
   private final int fingerprintIpv6Prefix;
-  private final List<Cidr> trustedProxies;
+  private final TrustedProxies trustedProxies;
   private final PrivacyMode privacyGpc;
   private final ConsentKind consent;
   private final String consentName;
@@ -223,6 +232,21 @@ public final class Settings {
    */
   public static Settings parse(Iterable<String> initParamNames, Function<String, String> initParams,
       Function<String, String> systemProperty, Function<String, String> environment) {
+    for (Map.Entry<String, String> renamed : RENAMED.entrySet()) {
+      String former = renamed.getKey();
+      boolean given = systemProperty.apply("audiencekit." + former) != null
+          || environment.apply(environmentName(former)) != null;
+      for (String name : initParamNames) {
+        given |= name.equals(former);
+      }
+      if (given) {
+        // The value is not read, let alone shown: it may be a secret.
+        throw new InvalidSettingException(former, "is no longer read; use " + renamed.getValue()
+            + " instead (as init-param, system property audiencekit." + renamed.getValue()
+            + " or environment variable " + environmentName(renamed.getValue()) + ")"
+            + (renamed.getValue().equals(SECRET) ? ", at least " + Keys.MIN_SECRET_LENGTH + " random characters" : ""));
+      }
+    }
     for (String name : initParamNames) {
       if (!NAMES.contains(name)) {
         throw new InvalidSettingException(name, "is not a known parameter; known parameters are "
@@ -304,16 +328,21 @@ public final class Settings {
               + "dev.audiencekit.store.IdentityStore");
     }
     fingerprint = r.onOff(FINGERPRINT, true);
-    fingerprintSecret = r.text(FINGERPRINT_SECRET, null);
-    if (fingerprintSecret != null && fingerprintSecret.length() < 16) {
-      throw new InvalidSettingException(FINGERPRINT_SECRET, "(masked, " + fingerprintSecret.length()
-          + " characters) is too short; use at least 16 random characters");
+    String secret = r.text(SECRET, null);
+    if (secret != null && secret.length() < Keys.MIN_SECRET_LENGTH) {
+      // Never the value, nor any part of it: only how long it is.
+      throw new InvalidSettingException(SECRET, "(not shown, " + secret.length() + " characters) is too short; use at least "
+          + Keys.MIN_SECRET_LENGTH + " random characters, e.g. from openssl rand -base64 32");
     }
-    if (fingerprint && fingerprintSecret == null && !store.equals("memory")) {
-      throw new InvalidSettingException(FINGERPRINT_SECRET,
-          "is required when store is persistent (" + store + ") and fingerprint=on; set it (at least 16 "
-              + "random characters, e.g. through AUDIENCEKIT_FINGERPRINT_SECRET) or set fingerprint=off");
+    if (fingerprint && secret == null && !store.equals("memory")) {
+      throw new InvalidSettingException(SECRET,
+          "is required when store is persistent (" + Credentials.mask(store) + ") and fingerprint=on; set it (at least "
+              + Keys.MIN_SECRET_LENGTH + " random characters, e.g. through " + environmentName(SECRET)
+              + ") or set fingerprint=off");
     }
+    keys = secret == null ? Keys.random() : Keys.of(secret);
+    fingerprintMinDormancy = Duration.ofHours(r.integer(FINGERPRINT_MIN_DORMANCY_HOURS,
+        DEFAULT_FINGERPRINT_MIN_DORMANCY_HOURS, 0, Integer.MAX_VALUE, "hours"));
     fingerprintSignals = r.list(FINGERPRINT_SIGNALS, DEFAULT_FINGERPRINT_SIGNALS);
     for (String signal : fingerprintSignals) {
       if (!SIGNALS.contains(signal.toLowerCase(Locale.ROOT))) {
@@ -327,8 +356,6 @@ public final class Settings {
     }
     fingerprintIpv4Prefix = r.integer(FINGERPRINT_IPV4_PREFIX, DEFAULT_FINGERPRINT_IPV4_PREFIX, 0, 32, "bits");
     fingerprintIpv6Prefix = r.integer(FINGERPRINT_IPV6_PREFIX, DEFAULT_FINGERPRINT_IPV6_PREFIX, 0, 128, "bits");
-    fingerprintMinDormancy = java.time.Duration.ofHours(r.integer(FINGERPRINT_MIN_DORMANCY_HOURS,
-        DEFAULT_FINGERPRINT_MIN_DORMANCY_HOURS, 0, 24 * 400, "hours"));
     List<Cidr> proxies = new ArrayList<>();
     for (String cidr : r.list(TRUSTED_PROXIES, DEFAULT_TRUSTED_PROXIES)) {
       try {
@@ -338,7 +365,8 @@ public final class Settings {
             "is not an IP address or CIDR block (e.g. 10.0.0.0/8, ::1)");
       }
     }
-    trustedProxies = List.copyOf(proxies);
+    trustedProxies = new TrustedProxies(proxies,
+        r.choice(REMOTE_IP_HEADER, RemoteIpHeader.X_FORWARDED_FOR, RemoteIpHeader.class));
     privacyGpc = r.choice(PRIVACY_GPC, PrivacyMode.NO_FINGERPRINT, PrivacyMode.class);
     String consentValue = r.text(CONSENT, "none");
     consent = consentKind(consentValue);
@@ -586,28 +614,26 @@ public final class Settings {
         + "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*");
   }
 
-  /** The one-line start-up summary, secrets masked. */
+  /**
+   * The one-line start-up summary. Of {@code writeKey}, {@code secret} and {@code store.password} only
+   * whether they are set is shown, and every credential in a URL is masked ({@link Credentials}).
+   */
   public String summary() {
     StringBuilder out = new StringBuilder();
     for (String name : NAMES) {
       String value = effective.get(name);
-      if (value == null) {
-        continue;
+      if (value == null || name.equals(WRITE_KEY) || name.equals(SECRET)) {
+        continue; // the two are shown up front
       }
       if (out.length() > 0) {
         out.append(", ");
       }
-      out.append(name).append('=').append(SECRETS.contains(name) ? mask(value) : value);
+      out.append(name).append('=').append(SECRETS.contains(name) ? "set" : Credentials.mask(value));
     }
-    return "sinks=" + sinks + ", store=" + maskUrl(store) + (out.length() == 0 ? "" : ", given: " + out);
-  }
-
-  private static String mask(String secret) {
-    return secret.length() <= 4 ? "****" : secret.substring(0, 2) + "****";
-  }
-
-  private static String maskUrl(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+    return "sinks=" + Credentials.mask(sinks.toString()) + ", store=" + Credentials.mask(store)
+        + ", writeKey=" + (writeKey == null ? "(none)" : "set")
+        + ", secret=" + (keys.configured() ? "set" : "(none)")
+        + (out.length() == 0 ? "" : ", given: " + out);
   }
 
   // ---- accessors ----
@@ -632,14 +658,18 @@ public final class Settings {
   public int storeMaxEntries() { return storeMaxEntries; }
   public long storeMaxBytes() { return storeMaxBytes; }
   /** How long an id must not have been in use before a fingerprint may restore it; zero = no wait. */
-  public java.time.Duration fingerprintMinDormancy() { return fingerprintMinDormancy; }
   public int storeTimeoutMs() { return storeTimeoutMs; }
   public boolean fingerprint() { return fingerprint; }
-  public String fingerprintSecret() { return fingerprintSecret; }
+  /** The key material: from {@code secret}, or random per boot when it is not set. */
+  public Keys keys() { return keys; }
+  /** How long an id must have been out of use before a fingerprint may restore it; zero disables the wait. */
+  public Duration fingerprintMinDormancy() { return fingerprintMinDormancy; }
   public List<String> fingerprintSignals() { return fingerprintSignals; }
   public int fingerprintIpv4Prefix() { return fingerprintIpv4Prefix; }
   public int fingerprintIpv6Prefix() { return fingerprintIpv6Prefix; }
-  public List<Cidr> trustedProxies() { return trustedProxies; }
+  /** The {@code trustedProxies} blocks with the {@code remoteIpHeader} family they write. */
+  public TrustedProxies trustedProxies() { return trustedProxies; }
+  public RemoteIpHeader remoteIpHeader() { return trustedProxies.header(); }
   public PrivacyMode privacyGpc() { return privacyGpc; }
   public ConsentKind consent() { return consent; }
   /** The cookie name of {@code cookie:<name>} or the class name of a custom source; null otherwise. */

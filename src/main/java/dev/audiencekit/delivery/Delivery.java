@@ -452,7 +452,7 @@ public final class Delivery implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    long spooled = spool.bytes();
+    long spooled = spool.pendingBytes();
     LOG.log(Level.INFO, "delivery " + name + " stopped in " + (tuning.clock.millis() - started) + " ms"
         + (delivered ? "" : " (shutdownTimeoutMs reached)")
         + (spooled > 0 ? "; " + spooled + " bytes wait in the spool for the next start" : ""));

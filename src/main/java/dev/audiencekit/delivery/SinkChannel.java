@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SinkChannel {
   private static final Logger LOG = System.getLogger(SinkChannel.class.getName());
+  /** Characters of a refusing collector's answer that are logged. */
+  static final int MAX_SNIPPET = 200;
 
   final String id;
   final EventSink sink;
@@ -229,9 +231,11 @@ final class SinkChannel {
     if (batch.origin != null) {
       batch.origin.ack();
     }
-    outages.warn("dead-letter:" + id, "sink " + id + " refused a batch of " + batch.events.size()
-        + " event(s) with status " + e.status() + "; it was written to " + Spool.DEAD_LETTER_FILE
-        + " and will not be retried. Response: " + abbreviate(e.response()), null);
+    // Status and the collector's answer only: the events hold personal data and stay out of the log.
+    outages.warn("refused:" + id + ":" + e.status(), tuning.rejectionLogIntervalMs, "sink " + id
+        + ": the collector refused a batch of " + batch.events.size() + " event(s) with status " + e.status()
+        + " (" + snippet(e.response()) + "); it is not retried and goes to " + Spool.DEAD_LETTER_FILE
+        + " while that has room", null);
     settled();
   }
 
@@ -287,11 +291,19 @@ final class SinkChannel {
     settled();
   }
 
-  private static String abbreviate(String text) {
-    if (text == null) {
-      return "";
+  /** The start of the collector's answer, on one line (it cannot forge log lines). */
+  static String snippet(String response) {
+    if (response == null || response.isBlank()) {
+      return "no response body";
     }
-    return text.length() <= 300 ? text : text.substring(0, 300) + "…";
+    String text = response.strip();
+    StringBuilder out = new StringBuilder("response: ");
+    int end = Math.min(text.length(), MAX_SNIPPET);
+    for (int i = 0; i < end; i++) {
+      char c = text.charAt(i);
+      out.append(Character.isISOControl(c) ? ' ' : c);
+    }
+    return text.length() > MAX_SNIPPET ? out.append('…').toString() : out.toString();
   }
 
   // ------------------------------------------------------------------ shutdown

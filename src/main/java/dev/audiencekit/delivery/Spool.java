@@ -1,5 +1,6 @@
 package dev.audiencekit.delivery;
 
+import dev.audiencekit.internal.PrivateFiles;
 import dev.audiencekit.metrics.Metrics;
 import dev.audiencekit.metrics.Outages;
 import java.io.IOException;
@@ -28,8 +29,14 @@ import jakarta.json.spi.JsonProvider;
  *
  * <p>Nothing here runs on a request thread except {@link #offerEvent}, which only puts the event in a
  * bounded buffer. One writer thread does every write and forces the files to disk at most
- * {@value #FORCE_AFTER_MS} ms after a write. Total size is bounded by {@code spool.maxBytes}; a batch that
- * does not fit is dropped and counted as {@code spool-full}.
+ * {@value #FORCE_AFTER_MS} ms after a write. Total size, segments and dead letters together, is bounded
+ * by {@code spool.maxBytes}; a batch that does not fit is dropped and counted as {@code spool-full}.
+ * Dead letters may take at most a quarter of it ({@link #deadLetterBound}), so batches the collector
+ * refuses (a revoked write key refuses all) cannot take the room an outage needs; refused events that do
+ * not fit are dropped and counted as {@code dead-letter-full}.
+ *
+ * <p>The files hold personal data: folders are created {@code 0700} and files {@code 0600} where the
+ * file system has POSIX permissions ({@link PrivateFiles}).
  *
  * <p>The folder is claimed only when it is needed: at start when it (or a sibling) holds batches left by
  * an earlier run, otherwise when the first batch has to be written. An instance that never spools, such
@@ -62,7 +69,10 @@ final class Spool implements AutoCloseable {
   private final Metrics metrics;
   private final Outages outages;
   private final Tuning tuning;
+  /** Bytes of the segment files (what waits to be delivered). */
   private final AtomicLong bytes = new AtomicLong();
+  /** Bytes of the dead-letter file. */
+  private final AtomicLong deadLetterBytes = new AtomicLong();
   private final AtomicLong sequence = new AtomicLong();
   private final Map<String, SpoolQueue> queues = new ConcurrentHashMap<>();
   private final List<String> targets;
@@ -76,7 +86,8 @@ final class Spool implements AutoCloseable {
   private volatile boolean stopped;
   private Runnable onWrite = () -> { };
 
-  private record Request(String target, List<String> events, String deadLetter) {}
+  /** A batch for {@code target}, or a dead-letter line with the number of events in it. */
+  private record Request(String target, List<String> events, String deadLetter, int deadLetterEvents) {}
 
   private Spool(Path base, long maxBytes, List<String> targets, Metrics metrics, Outages outages, Tuning tuning) {
     this.base = base;
@@ -183,8 +194,19 @@ final class Spool implements AutoCloseable {
     return claimed ? dir : base;
   }
 
+  /** Bytes on disk counted against {@code spool.maxBytes}: segments and dead letters. */
   long bytes() {
+    return bytes.get() + deadLetterBytes.get();
+  }
+
+  /** Bytes of spooled batches, waiting to be delivered. */
+  long pendingBytes() {
     return bytes.get();
+  }
+
+  /** The most {@code dead-letter.jsonl} may hold: a quarter of {@code spool.maxBytes}. */
+  static long deadLetterBound(long maxBytes) {
+    return maxBytes / 4;
   }
 
   void onWrite(Runnable listener) {
@@ -210,8 +232,11 @@ final class Spool implements AutoCloseable {
   }
 
   private boolean tryLock() throws IOException {
-    Files.createDirectories(dir);
-    lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    if (!PrivateFiles.ownFolder(dir)) {
+      LOG.log(Level.WARNING, "spool folder " + dir + " can be read by other users and its permissions cannot be"
+          + " narrowed to the owner (not ours?); spooled events hold personal data, so check it");
+    }
+    lockChannel = PrivateFiles.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
       lock = lockChannel.tryLock();
     } catch (OverlappingFileLockException e) {
@@ -247,7 +272,7 @@ final class Spool implements AutoCloseable {
       if (!Files.isDirectory(sibling)) {
         continue;
       }
-      try (FileChannel channel = FileChannel.open(sibling.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+      try (FileChannel channel = PrivateFiles.open(sibling.resolve(LOCK_FILE), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE)) {
         FileLock siblingLock;
         try {
@@ -265,7 +290,7 @@ final class Spool implements AutoCloseable {
             continue;
           }
           Path to = dir.resolve(folderName(target));
-          Files.createDirectories(to);
+          PrivateFiles.createFolders(to);
           List<Path> files = new ArrayList<>();
           try (var listing = Files.list(from)) {
             listing.filter(p -> SpoolQueue.sequenceOf(p) >= 0).forEach(files::add);
@@ -300,6 +325,8 @@ final class Spool implements AutoCloseable {
     }
     bytes.set(total);
     sequence.set(highest + 1);
+    Path deadLetterFile = dir.resolve(DEAD_LETTER_FILE);
+    deadLetterBytes.set(Files.isRegularFile(deadLetterFile) ? Files.size(deadLetterFile) : 0);
     if (total > 0) {
       LOG.log(Level.INFO, "spool " + dir + " holds " + total + " bytes from an earlier run; delivering them");
     }
@@ -338,15 +365,23 @@ final class Spool implements AutoCloseable {
               + target);
       return;
     }
-    if (offerUninterruptibly(new Request(target, events, null), maxWaitMs)) {
+    if (offerUninterruptibly(new Request(target, events, null, 0), maxWaitMs)) {
       return;
     }
     drop(events.size(), "spool-backlog",
         "spool writer is behind (disk too slow?): dropped " + events.size() + " event(s) for sink " + target);
   }
 
-  /** Appends one {@code {"status":…,"response":…,"batch":[…]}} line to the dead-letter file. */
+  /**
+   * Appends one {@code {"status":…,"response":…,"batch":[…]}} line to the dead-letter file, when it fits
+   * within its bound; otherwise the events are dropped and counted. Nothing of the events is logged.
+   */
   void deadLetter(int status, String response, List<String> events) {
+    if (requests == null || stopped) {
+      drop(events.size(), requests == null ? "spool-disabled" : "closed", "no spool folder to keep a batch refused"
+          + " with status " + status + " in: dropped " + events.size() + " event(s)");
+      return;
+    }
     StringBuilder line = new StringBuilder(64 + events.size() * 256);
     line.append("{\"status\":").append(status).append(",\"response\":")
         .append(JSON_P.createValue(response == null ? "" : response).toString()).append(",\"batch\":[");
@@ -357,14 +392,11 @@ final class Spool implements AutoCloseable {
       line.append(events.get(i));
     }
     line.append("]}\n");
-    if (requests == null || stopped) {
-      LOG.log(Level.WARNING, "dead letter (no spool folder to keep it in): " + abbreviate(line.toString(), 2000));
+    if (offerUninterruptibly(new Request(null, null, line.toString(), events.size()), 5_000)) {
       return;
     }
-    if (offerUninterruptibly(new Request(null, null, line.toString()), 5_000)) {
-      return;
-    }
-    LOG.log(Level.WARNING, "dead letter (spool writer busy): " + abbreviate(line.toString(), 2000));
+    drop(events.size(), "spool-backlog", "spool writer is behind (disk too slow?): dropped " + events.size()
+        + " event(s) of a batch refused with status " + status);
   }
 
   /** Waits for room even if the calling thread is interrupted (the interrupt is kept for the caller). */
@@ -384,10 +416,6 @@ final class Spool implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  private static String abbreviate(String text, int max) {
-    return text.length() <= max ? text.strip() : text.substring(0, max) + "…";
   }
 
   private void drop(int count, String reason, String message) {
@@ -498,7 +526,8 @@ final class Spool implements AutoCloseable {
   private boolean handle(Request request) throws IOException {
     if (!ready()) {
       if (request.deadLetter != null) {
-        LOG.log(Level.WARNING, "dead letter (no spool folder to keep it in): " + abbreviate(request.deadLetter, 2000));
+        drop(request.deadLetterEvents, "spool-disabled", "refused batch of " + request.deadLetterEvents
+            + " event(s) for sink " + request.target + " not kept: there is no spool folder");
       } else {
         drop(request.events.size(), "spool-disabled", "spool disabled: dropped " + request.events.size()
             + " event(s) for sink " + request.target);
@@ -506,23 +535,36 @@ final class Spool implements AutoCloseable {
       return false;
     }
     if (request.deadLetter != null) {
-      if (deadLetters == null) {
-        deadLetters = FileChannel.open(dir.resolve(DEAD_LETTER_FILE), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      }
-      ByteBuffer buffer = ByteBuffer.wrap(request.deadLetter.getBytes(StandardCharsets.UTF_8));
-      while (buffer.hasRemaining()) {
-        deadLetters.write(buffer);
-      }
-      return true;
+      return appendDeadLetter(request.deadLetter.getBytes(StandardCharsets.UTF_8), request.deadLetterEvents);
     }
     return append(request.target, request.events, SpoolQueue.encode(request.events), true);
   }
 
+  /** Appends one line to the dead-letter file when it fits under both bounds. */
+  private boolean appendDeadLetter(byte[] line, int events) throws IOException {
+    long held = deadLetterBytes.get();
+    if (held + line.length > deadLetterBound(maxBytes) || bytes() + line.length > maxBytes) {
+      drop(events, "dead-letter-full", DEAD_LETTER_FILE + " is full (" + held + " bytes; it may hold a quarter of "
+          + "spool.maxBytes, " + deadLetterBound(maxBytes) + " bytes): dropped " + events + " refused event(s);"
+          + " move the file away to keep more");
+      return false;
+    }
+    if (deadLetters == null) {
+      deadLetters = PrivateFiles.open(dir.resolve(DEAD_LETTER_FILE), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(line);
+    while (buffer.hasRemaining()) {
+      deadLetters.write(buffer);
+    }
+    deadLetterBytes.addAndGet(line.length);
+    return true;
+  }
+
   /** Appends one record for {@code target} when it fits under {@code spool.maxBytes}. */
   private boolean append(String target, List<String> events, byte[] record, boolean count) {
-    if (bytes.get() + record.length > maxBytes) {
-      drop(events.size(), "spool-full", "spool full (" + bytes.get() + " of " + maxBytes
+    if (bytes() + record.length > maxBytes) {
+      drop(events.size(), "spool-full", "spool full (" + bytes() + " of " + maxBytes
           + " bytes, spool.maxBytes): dropped " + events.size() + " event(s) for sink " + target);
       return false;
     }

@@ -1,6 +1,7 @@
 package dev.audiencekit.delivery;
 
 import dev.audiencekit.metrics.Outages;
+import dev.audiencekit.internal.PrivateFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -143,9 +144,9 @@ final class SpoolQueue {
   /** Appends one encoded record to the active segment, starting one when needed. */
   void append(byte[] record, long sequence) throws IOException {
     if (active == null) {
-      Files.createDirectories(dir);
+      PrivateFiles.createFolders(dir);
       Path file = dir.resolve(String.format("%020d%s", sequence, SUFFIX));
-      activeChannel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      activeChannel = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       active = new Segment(file, sequence, 0);
     }
     ByteBuffer buffer = ByteBuffer.wrap(record);
@@ -318,7 +319,7 @@ final class SpoolQueue {
     long cut = segment.size - offset;
     Path corrupt = segment.path.resolveSibling(segment.path.getFileName() + ".corrupt");
     try (FileChannel source = FileChannel.open(segment.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-         FileChannel target = FileChannel.open(corrupt, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+         FileChannel target = PrivateFiles.open(corrupt, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
              StandardOpenOption.TRUNCATE_EXISTING)) {
       long copied = 0;
       while (copied < cut) {

@@ -27,6 +27,8 @@ final class Tuning {
   long retryAfterCapMs = 300_000;
   /** At most one WARN per kind of outage in this interval. */
   long outageLogIntervalMs = 30_000;
+  /** At most one WARN per sink and status for batches the collector refuses, in this interval. */
+  long rejectionLogIntervalMs = 60_000;
   /** Size at which a spool segment file is closed and a new one started. */
   long segmentBytes = 8L * 1024 * 1024;
   /** Events held for the spool writer (overflow of the memory queue) before they are dropped. */

@@ -1,7 +1,6 @@
 package dev.audiencekit.http;
 
 import dev.audiencekit.config.Cidr;
-import java.util.List;
 
 /**
  * IP address literals: fast parsing (no regex, never DNS), canonical text (dotted quad; RFC 5952 for
@@ -16,16 +15,6 @@ public final class IpAddresses {
    */
   public static byte[] parse(String text) {
     return Cidr.parseLiteral(text);
-  }
-
-  /** True when the address lies in one of the blocks. */
-  public static boolean isIn(byte[] address, List<Cidr> blocks) {
-    for (Cidr block : blocks) {
-      if (block.contains(address)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Canonical text: {@code 192.0.2.1}, or RFC 5952 IPv6 such as {@code 2001:db8::1}. */

@@ -30,11 +30,16 @@ public final class Outages {
 
   /** Logs {@code message} at WARN unless this kind was logged less than an interval ago. */
   public void warn(String kind, String message, Throwable cause) {
+    warn(kind, intervalMs, message, cause);
+  }
+
+  /** Logs {@code message} at WARN unless this kind was logged less than {@code interval} ms ago. */
+  public void warn(String kind, long interval, String message, Throwable cause) {
     State state = states.computeIfAbsent(kind, k -> new State());
     long now = clock.millis();
     long suppressed;
     synchronized (state) {
-      if (state.lastLoggedMs != Long.MIN_VALUE && now - state.lastLoggedMs < intervalMs) {
+      if (state.lastLoggedMs != Long.MIN_VALUE && now - state.lastLoggedMs < interval) {
         state.suppressed++;
         return;
       }

@@ -21,14 +21,22 @@ import java.util.Set;
  * <p>Browser automation is not a crawler ({@code HeadlessChrome} is tracked), nor are HTTP libraries
  * such as curl, and an empty or missing User-Agent is not one either.
  *
- * <p>Immutable and thread-safe. One call lower-cases the User-Agent once and scans it in a single
- * pass: at each position the patterns starting with the two characters found there (a table indexed
- * by ASCII bigram) are compared. Measured at about 0.35 µs for a desktop browser's User-Agent against
- * the ~130 built-in patterns, where one {@code indexOf} per pattern took about 2 µs.
+ * <p>Thread-safe. One scan lower-cases the User-Agent once and reads it in a single pass: at each
+ * position the patterns starting with the two characters found there (a table indexed by ASCII bigram)
+ * are compared.
+ *
+ * <p>Real traffic repeats a few thousand User-Agents, so verdicts are remembered, but the memory this
+ * takes cannot be driven up by a client: at most {@link #MAX_CACHED} verdicts, each keyed by a
+ * User-Agent of at most {@link #MAX_CACHED_LENGTH} characters (a few megabytes at worst); a flood of
+ * distinct values empties the cache rather than grow it. A longer User-Agent (rare among browsers) is
+ * not remembered but scanned each time, on its whole text up to {@link #MAX_LENGTH} characters, so two
+ * that share a long beginning are judged apart.
  */
 public final class BotDetector {
   /** How many User-Agent verdicts are remembered. */
   static final int MAX_CACHED = 10_000;
+  /** User-Agents up to this long are remembered; longer ones are scanned on every call. */
+  static final int MAX_CACHED_LENGTH = 256;
   private final java.util.Map<String, Boolean> verdicts = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** User-Agents longer than this are judged by their first this-many characters. */
@@ -86,18 +94,33 @@ public final class BotDetector {
     if (userAgent == null || userAgent.isBlank()) {
       return false;
     }
-    // Real traffic repeats a few thousand User-Agents: remember the verdicts. Bounded; when a flood of
-    // distinct values fills it, it starts over rather than grow.
+    if (userAgent.length() > MAX_CACHED_LENGTH) {
+      return scan(userAgent); // not remembered: the key would be as large as a client likes
+    }
     Boolean known = verdicts.get(userAgent);
     if (known != null) {
       return known;
     }
     boolean bot = scan(userAgent);
     if (verdicts.size() >= MAX_CACHED) {
-      verdicts.clear();
+      verdicts.clear(); // a flood of distinct values: start over rather than grow
     }
     verdicts.put(userAgent, bot);
     return bot;
+  }
+
+  /** Verdicts remembered now. */
+  int cachedVerdicts() {
+    return verdicts.size();
+  }
+
+  /** Characters of the User-Agents remembered now. */
+  long cachedCharacters() {
+    long total = 0;
+    for (String key : verdicts.keySet()) {
+      total += key.length();
+    }
+    return total;
   }
 
   private boolean scan(String userAgent) {

@@ -1,11 +1,11 @@
 package dev.audiencekit.privacy;
 
 import dev.audiencekit.config.Cidr;
+import dev.audiencekit.config.Keys;
 import dev.audiencekit.config.Settings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Enumeration;
 import java.util.List;
@@ -15,8 +15,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Computes the device fingerprint of SPEC §5 step 3: {@code HMAC-SHA-256} of the configured
- * {@code fingerprint.signals} under a key derived from {@code fingerprint.secret}, written as
+ * Computes the device fingerprint: {@code HMAC-SHA-256} of the configured
+ * {@code fingerprint.signals} under a key derived from {@code secret}, written as
  * base64url without padding (43 characters). Only this hash ever leaves the class; the raw IP and
  * headers are not stored or logged.
  *
@@ -29,9 +29,9 @@ import javax.crypto.spec.SecretKeySpec;
  * is written length-prefixed, with an absent marker when it is missing, so no two different inputs
  * share an encoding.
  *
- * <p>The HMAC key is derived from the secret ({@code HMAC(secret, "audiencekit fingerprint v1")}), so
- * the same secret used elsewhere yields unrelated values. Without a secret (allowed only with
- * {@code store=memory}) a random key is drawn per instance, i.e. per boot.
+ * <p>The HMAC key is {@link Keys#derive derived} from the secret for the purpose {@value #PURPOSE}
+ * ({@code HMAC(secret, "audiencekit fingerprint v1")}), so other uses of the secret yield unrelated
+ * values. Without a secret (allowed only with {@code store=memory}) the keys are random per boot.
  *
  * <p>Thread-safe; each call clones a prototype {@link Mac} (no {@code ThreadLocal}, so nothing is
  * left on container threads after a redeploy).
@@ -39,7 +39,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Fingerprinter {
   static final int MAX_VALUE_LENGTH = 1024;
   private static final String ALGORITHM = "HmacSHA256";
-  private static final byte[] DERIVATION_LABEL = "audiencekit fingerprint v1".getBytes(StandardCharsets.US_ASCII);
+  /** The purpose the HMAC key is derived for. */
+  static final String PURPOSE = "fingerprint";
   private static final String IP = "ip";
 
   private final Mac prototype;
@@ -50,26 +51,22 @@ public final class Fingerprinter {
   private final int ipv6Prefix;
 
   /**
-   * A fingerprinter as configured: {@code fingerprint.secret} (or a random per-boot key when it is not
-   * set), {@code fingerprint.signals}, {@code fingerprint.ipv4Prefix}, {@code fingerprint.ipv6Prefix}.
+   * A fingerprinter as configured: the keys of {@code secret} (random per boot when it is not set),
+   * {@code fingerprint.signals}, {@code fingerprint.ipv4Prefix}, {@code fingerprint.ipv6Prefix}.
    */
   public Fingerprinter(Settings settings) {
-    this(settings.fingerprintSecret() == null ? randomKey()
-            : settings.fingerprintSecret().getBytes(StandardCharsets.UTF_8),
-        settings.fingerprintSignals(), settings.fingerprintIpv4Prefix(), settings.fingerprintIpv6Prefix());
+    this(settings.keys(), settings.fingerprintSignals(), settings.fingerprintIpv4Prefix(),
+        settings.fingerprintIpv6Prefix());
   }
 
   /**
-   * @param secret     the key material (not copied into any output)
+   * @param keys       the key material, from which the HMAC key is derived (nothing of it is in any output)
    * @param signals    signal names as {@code fingerprint.signals} accepts them
    * @param ipv4Prefix bits of an IPv4 address kept, 0–32
    * @param ipv6Prefix bits of an IPv6 address kept, 0–128
    */
-  public Fingerprinter(byte[] secret, List<String> signals, int ipv4Prefix, int ipv6Prefix) {
-    Objects.requireNonNull(secret, "secret");
-    if (secret.length == 0) {
-      throw new IllegalArgumentException("secret must not be empty");
-    }
+  public Fingerprinter(Keys keys, List<String> signals, int ipv4Prefix, int ipv6Prefix) {
+    Objects.requireNonNull(keys, "keys");
     if (ipv4Prefix < 0 || ipv4Prefix > 32 || ipv6Prefix < 0 || ipv6Prefix > 128) {
       throw new IllegalArgumentException("prefix out of range: " + ipv4Prefix + ", " + ipv6Prefix);
     }
@@ -78,21 +75,13 @@ public final class Fingerprinter {
     this.ipv4Prefix = ipv4Prefix;
     this.ipv6Prefix = ipv6Prefix;
     try {
-      Mac derive = Mac.getInstance(ALGORITHM);
-      derive.init(new SecretKeySpec(secret, ALGORITHM));
-      byte[] key = derive.doFinal(DERIVATION_LABEL);
+      byte[] key = keys.derive(PURPOSE);
       prototype = Mac.getInstance(ALGORITHM);
       prototype.init(new SecretKeySpec(key, ALGORITHM));
       prototype.clone(); // fail here, not per request, if the provider's Mac cannot be cloned
     } catch (GeneralSecurityException | CloneNotSupportedException e) {
       throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
     }
-  }
-
-  private static byte[] randomKey() {
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    return key;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.audiencekit.sink;
 
+import dev.audiencekit.config.Credentials;
 import dev.audiencekit.config.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,6 +49,8 @@ public final class HttpSink implements EventSink {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final URI uri;
+  /** {@link #uri} as messages show it, any credential in it masked. */
+  private final String shownUri;
   private final String authorization;
   private final Duration timeout;
   private final Clock clock;
@@ -67,6 +70,7 @@ public final class HttpSink implements EventSink {
   HttpSink(URI endpoint, String writeKey, Duration timeout, Clock clock, String threadPrefix) {
     String base = endpoint.toString();
     this.uri = URI.create(base.endsWith("/") ? base + "batch" : base + "/batch");
+    this.shownUri = Credentials.mask(uri.toString());
     this.authorization = writeKey == null ? null
         : "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
     this.timeout = timeout;
@@ -110,12 +114,12 @@ public final class HttpSink implements EventSink {
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
-      throw SinkException.retryable("no answer from " + uri + " within " + timeout.toMillis() + " ms", 0, null, e);
+      throw SinkException.retryable("no answer from " + shownUri + " within " + timeout.toMillis() + " ms", 0, null, e);
     } catch (IOException e) {
-      throw SinkException.retryable("cannot reach " + uri + ": " + e, 0, null, e);
+      throw SinkException.retryable("cannot reach " + shownUri + ": " + Credentials.mask(String.valueOf(e)), 0, null, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw SinkException.retryable("interrupted while posting to " + uri, 0, null, e);
+      throw SinkException.retryable("interrupted while posting to " + shownUri, 0, null, e);
     }
     int status = response.statusCode();
     String text = readLimited(response.body());
@@ -126,7 +130,7 @@ public final class HttpSink implements EventSink {
       throw SinkException.rejected(status, text);
     }
     Duration retryAfter = parseRetryAfter(response.headers().firstValue("Retry-After").orElse(null), clock);
-    throw SinkException.retryable(uri + " answered " + status, status, retryAfter, null);
+    throw SinkException.retryable(shownUri + " answered " + status, status, retryAfter, null);
   }
 
   /** The request body before compression: {@code {"batch":[…],"sentAt":"…"}}. */

@@ -101,17 +101,43 @@ public final class JdbcStore implements IdentityStore {
     T run(Connection c) throws SQLException;
   }
 
+  /**
+   * Runs {@code work} on a connection of the pool. A pool may hand out connections with auto-commit off
+   * (a container's {@code defaultAutoCommit=false}): what the work did is then committed here, or rolled
+   * back when it failed, so a write is never left for the pool to roll back without a word. A commit
+   * that fails fails the call.
+   */
   private <T> T withConnection(String what, Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
-      if (!schemaReady) {
-        ensureSchema(c);
+      try {
+        if (!schemaReady) {
+          ensureSchema(c);
+        }
+        T result = work.run(c);
+        if (!c.getAutoCommit()) {
+          c.commit();
+        }
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
       }
-      return work.run(c);
     } catch (SQLException | RuntimeException e) {
       if (e instanceof StoreException se) {
         throw se;
       }
       throw new StoreException(what, e);
+    }
+  }
+
+  /** Ends a failed transaction; a rollback that fails too is kept with the first failure. */
+  private static void rollbackQuietly(Connection c, Exception failure) {
+    try {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+    } catch (SQLException | RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 

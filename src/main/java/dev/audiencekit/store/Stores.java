@@ -1,5 +1,6 @@
 package dev.audiencekit.store;
 
+import dev.audiencekit.config.Credentials;
 import dev.audiencekit.config.InvalidSettingException;
 import dev.audiencekit.config.Settings;
 import java.lang.reflect.Constructor;
@@ -59,7 +60,7 @@ public final class Stores {
 
   private static IdentityStore openJdbc(Settings settings) {
     String url = settings.store();
-    String shown = mask(url);
+    String shown = url; // InvalidSettingException masks its credentials
     if (!classExists("com.zaxxer.hikari.HikariDataSource")) {
       throw new InvalidSettingException(Settings.STORE, shown,
           "needs HikariCP (com.zaxxer:HikariCP) on the classpath; add it to the WAR");
@@ -77,7 +78,8 @@ public final class Stores {
     try {
       return HikariPool.open(url, settings.storeUser(), settings.storePassword(), driver.getClass().getName());
     } catch (RuntimeException | LinkageError e) {
-      throw new InvalidSettingException(Settings.STORE, shown, "could not be set up as a connection pool: " + e);
+      throw new InvalidSettingException(Settings.STORE, shown, "could not be set up as a connection pool: "
+          + Credentials.mask(String.valueOf(e)));
     }
   }
 
@@ -187,9 +189,5 @@ public final class Stores {
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
     }
-  }
-
-  static String mask(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1****").replaceAll("(//[^/:@]*:)[^@/]*@", "$1****@");
   }
 }

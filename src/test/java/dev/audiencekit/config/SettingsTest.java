@@ -54,7 +54,7 @@ class SettingsTest {
     assertThat(settings.fingerprintSignals()).containsExactly("ip", "user-agent", "accept-language");
     assertThat(settings.fingerprintIpv4Prefix()).isEqualTo(24);
     assertThat(settings.fingerprintIpv6Prefix()).isEqualTo(48);
-    assertThat(settings.trustedProxies()).extracting(Cidr::toString).containsExactly("127.0.0.0/8", "::1");
+    assertThat(settings.trustedProxies().blocks()).extracting(Cidr::toString).containsExactly("127.0.0.0/8", "::1");
     assertThat(settings.privacyGpc()).isEqualTo(Settings.PrivacyMode.NO_FINGERPRINT);
     assertThat(settings.ip()).isEqualTo(Settings.IpMode.COLLECT);
     assertThat(settings.skipBots()).isTrue();
@@ -136,18 +136,86 @@ class SettingsTest {
     assertRejected("backupCookie", "ajs_anonymous_id", "collide");
   }
 
+  /** A secret whose first characters appear nowhere else, so any prefix of it in a message is seen. */
+  private static final String SECRET = "Zq7vN2-an-example-secret-of-40-characters";
+
   @Test
   void persistentStoreWithoutSecretIsRejectedWhileFingerprintingIsOn() {
     assertThatThrownBy(() -> parse("store", "jdbc:h2:mem:x"))
         .isInstanceOf(InvalidSettingException.class)
-        .hasMessageContaining("init-param fingerprint.secret:");
+        .hasMessageStartingWith("init-param secret:")
+        .hasMessageContaining("AUDIENCEKIT_SECRET");
     assertThat(parse("store", "jdbc:h2:mem:x", "fingerprint", "off").store()).isEqualTo("jdbc:h2:mem:x");
+    assertThat(parse("store", "jdbc:h2:mem:x", "secret", SECRET).keys().configured()).isTrue();
   }
 
   @Test
-  void shortSecretIsRejectedWithoutEchoingIt() {
-    assertThatThrownBy(() -> parse("fingerprint.secret", "tiny"))
-        .hasMessageContaining("fingerprint.secret").hasMessageNotContaining("tiny");
+  void memoryStoreWithoutSecretGetsRandomKeysPerBoot() {
+    assertThat(parse().keys().configured()).isFalse();
+    assertThat(parse().keys().derive("fingerprint")).isNotEqualTo(parse().keys().derive("fingerprint"));
+  }
+
+  @Test
+  void secretGivesTheSameKeysOnEveryBoot() {
+    assertThat(parse("secret", SECRET).keys().derive("fingerprint"))
+        .isEqualTo(parse("secret", SECRET).keys().derive("fingerprint"));
+  }
+
+  @Test
+  void secretShorterThan32CharactersIsRejectedWithoutShowingIt() {
+    String short31 = SECRET.substring(0, 31);
+
+    assertThatThrownBy(() -> parse("secret", short31))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageStartingWith("init-param secret:")
+        .hasMessageContaining("at least 32")
+        .hasMessageNotContaining("Zq");
+    assertThat(parse("secret", SECRET.substring(0, 32)).keys().configured()).isTrue();
+  }
+
+  @Test
+  void formerSecretNameIsRefusedByNameWithoutShowingTheValue() {
+    assertThatThrownBy(() -> parse("fingerprint.secret", SECRET))
+        .isInstanceOf(InvalidSettingException.class)
+        .hasMessageStartingWith("init-param fingerprint.secret:")
+        .hasMessageContaining("use secret")
+        .hasMessageNotContaining("Zq");
+  }
+
+  @Test
+  void formerSecretNameIsRefusedAsSystemProperty() {
+    assertThatThrownBy(() -> Settings.parse(java.util.List.of(), name -> null,
+        Map.of("audiencekit.fingerprint.secret", SECRET)::get, name -> null))
+        .hasMessageStartingWith("init-param fingerprint.secret:")
+        .hasMessageContaining("use secret")
+        .hasMessageNotContaining("Zq");
+  }
+
+  @Test
+  void formerSecretNameIsRefusedAsEnvironmentVariable() {
+    assertThatThrownBy(() -> Settings.parse(java.util.List.of(), name -> null, name -> null,
+        Map.of("AUDIENCEKIT_FINGERPRINT_SECRET", SECRET)::get))
+        .hasMessageStartingWith("init-param fingerprint.secret:")
+        .hasMessageContaining("use secret")
+        .hasMessageNotContaining("Zq");
+  }
+
+  @Test
+  void minDormancyIs24HoursByDefault() {
+    assertThat(parse().fingerprintMinDormancy()).isEqualTo(java.time.Duration.ofHours(24));
+  }
+
+  @Test
+  void minDormancyOfZeroDisablesTheWait() {
+    assertThat(parse("fingerprint.minDormancyHours", "0").fingerprintMinDormancy()).isZero();
+    assertThat(parse("fingerprint.minDormancyHours", "168").fingerprintMinDormancy())
+        .isEqualTo(java.time.Duration.ofDays(7));
+  }
+
+  @Test
+  void minDormancyMustBeAWholeNumberOfHours() {
+    assertRejected("fingerprint.minDormancyHours", "-1", "whole number of hours ≥ 0");
+    assertRejected("fingerprint.minDormancyHours", "1.5", "whole number of hours ≥ 0");
   }
 
   @Test
@@ -176,8 +244,27 @@ class SettingsTest {
 
   @Test
   void trustedProxiesMustBeAddressBlocks() {
-    assertThat(parse("trustedProxies", "10.0.0.0/8, fd00::/8").trustedProxies()).hasSize(2);
+    assertThat(parse("trustedProxies", "10.0.0.0/8, fd00::/8").trustedProxies().blocks()).hasSize(2);
     assertRejected("trustedProxies", "proxy.example.com", "CIDR");
+  }
+
+  @Test
+  void remoteIpHeaderIsForwardedForByDefault() {
+    assertThat(parse().remoteIpHeader()).isEqualTo(Settings.RemoteIpHeader.X_FORWARDED_FOR);
+    assertThat(parse().trustedProxies().header()).isEqualTo(Settings.RemoteIpHeader.X_FORWARDED_FOR);
+  }
+
+  @Test
+  void remoteIpHeaderAcceptsTheTwoFamilies() {
+    assertThat(parse("remoteIpHeader", "forwarded").trustedProxies().header())
+        .isEqualTo(Settings.RemoteIpHeader.FORWARDED);
+    assertThat(parse("remoteIpHeader", "X-Forwarded-For").remoteIpHeader())
+        .isEqualTo(Settings.RemoteIpHeader.X_FORWARDED_FOR);
+  }
+
+  @Test
+  void remoteIpHeaderRejectsOtherHeaders() {
+    assertRejected("remoteIpHeader", "x-real-ip", "x-forwarded-for, forwarded");
   }
 
   @Test
@@ -222,13 +309,63 @@ class SettingsTest {
 
   @Test
   void environmentNameIsUpperCaseWithUnderscores() {
-    assertThat(Settings.environmentName("fingerprint.secret")).isEqualTo("AUDIENCEKIT_FINGERPRINT_SECRET");
+    assertThat(Settings.environmentName("fingerprint.minDormancyHours"))
+        .isEqualTo("AUDIENCEKIT_FINGERPRINT_MINDORMANCYHOURS");
   }
 
   @Test
-  void summaryMasksSecrets() {
-    Settings settings = parse("writeKey", "wk_live_abcdef", "fingerprint.secret", "0123456789abcdef0123");
-    assertThat(settings.summary()).contains("writeKey=wk****").doesNotContain("abcdef");
+  void summaryShowsOnlyThatTheWriteKeyAndTheSecretAreSet() {
+    Settings settings = parse("writeKey", "Zq7-write-key", "secret", SECRET);
+
+    assertThat(settings.summary()).contains("writeKey=set").contains("secret=set").doesNotContain("Zq");
+  }
+
+  @Test
+  void summarySaysWhenTheWriteKeyAndTheSecretAreMissing() {
+    assertThat(parse().summary()).contains("writeKey=(none)").contains("secret=(none)");
+  }
+
+  @Test
+  void summaryShowsNoPrefixOfEvenAShortWriteKey() {
+    assertThat(parse("writeKey", "Zq").summary()).doesNotContain("Zq");
+  }
+
+  @Test
+  void summaryMasksTheStorePassword() {
+    Settings settings = parse("store", "jdbc:postgresql://db/app", "secret", SECRET, "store.password", "Zq7-password");
+
+    assertThat(settings.summary()).contains("store.password=set").doesNotContain("Zq");
+  }
+
+  @Test
+  void summaryMasksCredentialsInTheStoreUrl() {
+    for (String url : List.of("jdbc:postgresql://db/app?user=ak&password=Zq7x&ssl=true",
+        "jdbc:mysql://ak:Zq7x@db:3306/app", "jdbc:sqlserver://db;user=sa;password=Zq7{;}x;encrypt=true",
+        "jdbc:oracle:thin:ak/Zq7x@//db:1521/svc", "jdbc:h2:file:./ak;PASSWORD=Zq7x")) {
+      String summary = parse("store", url, "fingerprint", "off").summary();
+
+      assertThat(summary).as(url).doesNotContain("Zq7").contains("****");
+    }
+  }
+
+  @Test
+  void summaryMasksCredentialsInTheEndpoint() {
+    assertThat(parse("endpoint", "https://ak:Zq7x@collector.example.com/v1?api_key=Zq7y").summary())
+        .contains("collector.example.com").doesNotContain("Zq7");
+  }
+
+  @Test
+  void errorAboutAStoreUrlMasksItsCredentials() {
+    assertThatThrownBy(() -> parse("store", "redis://ak:Zq7x@cache/0?password=Zq7y"))
+        .hasMessageStartingWith("init-param store:").hasMessageNotContaining("Zq7");
+    assertThatThrownBy(() -> parse("store", "jdbc:postgresql://db/app?password=Zq7y"))
+        .hasMessageStartingWith("init-param secret:").hasMessageNotContaining("Zq7");
+  }
+
+  @Test
+  void errorAboutAnEndpointMasksItsCredentials() {
+    assertThatThrownBy(() -> parse("endpoint", "ftp://ak:Zq7x@collector.example.com/v1"))
+        .hasMessageStartingWith("init-param endpoint:").hasMessageNotContaining("Zq7");
   }
 
   @Test

@@ -1,17 +1,29 @@
 package dev.audiencekit.http;
 
-import dev.audiencekit.testing.FakeRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.audiencekit.config.Cidr;
+import dev.audiencekit.config.Settings.RemoteIpHeader;
+import dev.audiencekit.config.TrustedProxies;
+import dev.audiencekit.testing.FakeRequest;
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ClientRequestTest {
   private static final List<Cidr> TRUSTED = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1"), Cidr.parse("10.0.0.0/8"));
 
+  /** Under {@code remoteIpHeader=x-forwarded-for}, the default. */
   private static ClientRequest of(FakeRequest r) {
-    return ClientRequest.of(r.build(), TRUSTED);
+    return ClientRequest.of(r.build(), new TrustedProxies(TRUSTED, RemoteIpHeader.X_FORWARDED_FOR));
+  }
+
+  /** Under {@code remoteIpHeader=forwarded}. */
+  private static ClientRequest ofForwarded(FakeRequest r) {
+    return ClientRequest.of(r.build(), new TrustedProxies(TRUSTED, RemoteIpHeader.FORWARDED));
   }
 
   // ---- client IP ----
@@ -102,48 +114,83 @@ class ClientRequestTest {
   void rfc7239ForwardedGivesTheClient() {
     FakeRequest r = FakeRequest.from("127.0.0.1").header("Forwarded", "for=198.51.100.1;proto=https, for=10.0.0.5");
 
-    assertThat(of(r).ip()).isEqualTo("198.51.100.1");
+    assertThat(ofForwarded(r).ip()).isEqualTo("198.51.100.1");
   }
 
   @Test
   void rfc7239QuotedBracketedIpv6WithPortIsRead() {
     FakeRequest r = FakeRequest.from("127.0.0.1").header("Forwarded", "for=\"[2001:db8:cafe::17]:4711\"");
 
-    assertThat(of(r).ip()).isEqualTo("2001:db8:cafe::17");
+    assertThat(ofForwarded(r).ip()).isEqualTo("2001:db8:cafe::17");
   }
 
   @Test
   void rfc7239NamesAreCaseInsensitive() {
-    assertThat(of(FakeRequest.from("127.0.0.1").header("Forwarded", "For=198.51.100.1")).ip()).isEqualTo("198.51.100.1");
+    assertThat(ofForwarded(FakeRequest.from("127.0.0.1").header("Forwarded", "For=198.51.100.1")).ip()).isEqualTo("198.51.100.1");
   }
 
   @Test
   void rfc7239ObfuscatedIdentifierStopsTheWalk() {
     FakeRequest r = FakeRequest.from("127.0.0.1").header("Forwarded", "for=198.51.100.1, for=_hidden, for=10.0.0.5");
 
-    assertThat(of(r).ip()).isEqualTo("10.0.0.5");
+    assertThat(ofForwarded(r).ip()).isEqualTo("10.0.0.5");
   }
 
   @Test
   void rfc7239UnknownStopsTheWalk() {
-    assertThat(of(FakeRequest.from("127.0.0.1").header("Forwarded", "for=1.2.3.4, for=unknown")).ip())
+    assertThat(ofForwarded(FakeRequest.from("127.0.0.1").header("Forwarded", "for=1.2.3.4, for=unknown")).ip())
         .isEqualTo("127.0.0.1");
   }
 
   @Test
-  void rfc7239TakesPrecedenceOverXForwardedFor() {
+  void forwardedIsIgnoredUnderXForwardedFor() {
     FakeRequest r = FakeRequest.from("127.0.0.1")
-        .header("Forwarded", "for=198.51.100.1")
-        .header("X-Forwarded-For", "198.51.100.2");
+        .header("Forwarded", "for=203.0.113.9")
+        .header("X-Forwarded-For", "198.51.100.7");
 
-    assertThat(of(r).ip()).isEqualTo("198.51.100.1");
+    assertThat(of(r).ip()).isEqualTo("198.51.100.7");
+  }
+
+  @Test
+  void forwardedAloneIsIgnoredUnderXForwardedFor() {
+    assertThat(of(FakeRequest.from("127.0.0.1").header("Forwarded", "for=203.0.113.9")).ip()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void xForwardedForIsIgnoredUnderForwarded() {
+    FakeRequest r = FakeRequest.from("127.0.0.1")
+        .header("X-Forwarded-For", "203.0.113.9")
+        .header("Forwarded", "for=198.51.100.7");
+
+    assertThat(ofForwarded(r).ip()).isEqualTo("198.51.100.7");
+  }
+
+  @Test
+  void xForwardedForAloneIsIgnoredUnderForwarded() {
+    assertThat(ofForwarded(FakeRequest.from("127.0.0.1").header("X-Forwarded-For", "203.0.113.9")).ip())
+        .isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void forwardedFromAnUntrustedPeerIsIgnored() {
+    assertThat(ofForwarded(FakeRequest.from("203.0.113.9").header("Forwarded", "for=198.51.100.1")).ip())
+        .isEqualTo("203.0.113.9");
+  }
+
+  @Test
+  void severalForwardedLinesAreReadInOrderAndApart() {
+    FakeRequest r = FakeRequest.from("127.0.0.1")
+        .header("Forwarded", "for=\"6.6.6.6")
+        .header("Forwarded", "for=198.51.100.1");
+
+    assertThat(ofForwarded(r).ip()).isEqualTo("198.51.100.1"); // the client's broken quote stays in its line
   }
 
   @Test
   void rfc7239SpoofedLeftElementIsNotUsed() {
     FakeRequest r = FakeRequest.from("127.0.0.1").header("Forwarded", "for=6.6.6.6;proto=https, for=198.51.100.1;proto=http");
 
-    ClientRequest c = of(r);
+    ClientRequest c = ofForwarded(r);
     assertThat(c.ip()).isEqualTo("198.51.100.1");
     assertThat(c.isSecure()).isFalse();
   }
@@ -152,7 +199,7 @@ class ClientRequestTest {
   void rfc7239MalformedElementStopsTheWalk() {
     FakeRequest r = FakeRequest.from("127.0.0.1").header("Forwarded", "for=6.6.6.6, for=\"198.51.100.1, for=10.0.0.5");
 
-    assertThat(of(r).ip()).isEqualTo("127.0.0.1"); // the unterminated quote swallows the rest
+    assertThat(ofForwarded(r).ip()).isEqualTo("127.0.0.1"); // the unterminated quote swallows the rest
   }
 
   @Test
@@ -167,7 +214,7 @@ class ClientRequestTest {
   void longForwardedChainKeepsTheRightMostHops() {
     FakeRequest r = FakeRequest.from("127.0.0.1").header("Forwarded", "for=1.1.1.1, ".repeat(100) + "for=198.51.100.1, for=10.0.0.5");
 
-    assertThat(of(r).ip()).isEqualTo("198.51.100.1");
+    assertThat(ofForwarded(r).ip()).isEqualTo("198.51.100.1");
   }
 
   // ---- scheme ----
@@ -203,8 +250,36 @@ class ClientRequestTest {
   void rfc7239ProtoOfTheClientElementIsUsed() {
     FakeRequest r = FakeRequest.from("127.0.0.1").header("Forwarded", "for=198.51.100.1;proto=https;host=shop.example.com, for=10.0.0.5;proto=http");
 
-    assertThat(of(r).isSecure()).isTrue();
-    assertThat(of(r).host()).isEqualTo("shop.example.com");
+    assertThat(ofForwarded(r).isSecure()).isTrue();
+    assertThat(ofForwarded(r).host()).isEqualTo("shop.example.com");
+  }
+
+  @Test
+  void rfc7239ProtoAndHostAreIgnoredUnderXForwardedFor() {
+    FakeRequest r = FakeRequest.from("127.0.0.1").header("Host", "www.example.com")
+        .header("Forwarded", "for=198.51.100.1;proto=https;host=evil.example");
+
+    assertThat(of(r).isSecure()).isFalse();
+    assertThat(of(r).host()).isEqualTo("www.example.com");
+  }
+
+  @Test
+  void forwardedProtoAndHostAreIgnoredUnderForwarded() {
+    FakeRequest r = FakeRequest.from("127.0.0.1").header("Host", "www.example.com")
+        .header("X-Forwarded-Proto", "https").header("X-Forwarded-Host", "evil.example")
+        .header("Forwarded", "for=198.51.100.1");
+
+    assertThat(ofForwarded(r).isSecure()).isFalse();
+    assertThat(ofForwarded(r).host()).isEqualTo("www.example.com");
+  }
+
+  @Test
+  void rfc7239ProtoAndHostFromAnUntrustedPeerAreIgnored() {
+    FakeRequest r = FakeRequest.from("203.0.113.9").header("Host", "www.example.com")
+        .header("Forwarded", "for=198.51.100.1;proto=https;host=evil.example");
+
+    assertThat(ofForwarded(r).isSecure()).isFalse();
+    assertThat(ofForwarded(r).host()).isEqualTo("www.example.com");
   }
 
   // ---- host and URL ----
@@ -308,7 +383,8 @@ class ClientRequestTest {
   void noTrustedProxiesMeansNoHeaderIsBelieved() {
     FakeRequest r = FakeRequest.from("127.0.0.1").header("X-Forwarded-For", "198.51.100.1");
 
-    assertThat(ClientRequest.of(r.build(), List.of()).ip()).isEqualTo("127.0.0.1");
+    assertThat(ClientRequest.of(r.build(), new TrustedProxies(List.of(), RemoteIpHeader.X_FORWARDED_FOR)).ip())
+        .isEqualTo("127.0.0.1");
   }
 
   @Test
@@ -316,5 +392,68 @@ class ClientRequestTest {
     FakeRequest r = FakeRequest.from("unix-socket").header("X-Forwarded-For", "198.51.100.1");
 
     assertThat(of(r).ip()).isEqualTo("unix-socket");
+  }
+
+  // ---- work done on demand ----
+
+  /** {@code request} with every method call it receives recorded in {@code calls}. */
+  private static HttpServletRequest recording(HttpServletRequest request, List<String> calls) {
+    return (HttpServletRequest) Proxy.newProxyInstance(ClientRequestTest.class.getClassLoader(),
+        new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
+          calls.add(method.getName() + (args != null && args.length == 1 ? " " + args[0] : ""));
+          try {
+            return method.invoke(request, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  private static final TrustedProxies FORWARDED_FOR = new TrustedProxies(TRUSTED, RemoteIpHeader.X_FORWARDED_FOR);
+
+  @Test
+  void nothingIsReadUntilAPartIsAskedFor() {
+    List<String> calls = new ArrayList<>();
+    ClientRequest.of(recording(FakeRequest.from("127.0.0.1").header("X-Forwarded-For", "198.51.100.1").build(), calls),
+        FORWARDED_FOR);
+
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
+  void schemeAndHostOfARequestWithoutForwardingHeadersLeaveThePeerAlone() {
+    List<String> calls = new ArrayList<>();
+    ClientRequest c = ClientRequest.of(recording(FakeRequest.from("127.0.0.1").header("Host", "www.example.com").build(),
+        calls), FORWARDED_FOR);
+
+    assertThat(c.isSecure()).isFalse();
+    assertThat(c.host()).isEqualTo("www.example.com");
+    assertThat(calls).doesNotContain("getRemoteAddr").noneMatch(call -> call.contains("X-Forwarded-For"));
+  }
+
+  @Test
+  void eachPartIsWorkedOutOnce() {
+    List<String> calls = new ArrayList<>();
+    ClientRequest c = ClientRequest.of(recording(FakeRequest.from("127.0.0.1").header("X-Forwarded-For", "198.51.100.1")
+        .header("Host", "www.example.com").build(), calls), FORWARDED_FOR);
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(c.ip()).isEqualTo("198.51.100.1");
+      assertThat(c.url()).isEqualTo("http://www.example.com/");
+    }
+    assertThat(calls).containsOnlyOnce("getRemoteAddr", "getHeaders X-Forwarded-For", "getHeader Host");
+  }
+
+  @Test
+  void forwardedChainIsWalkedOnceForAddressProtoAndHost() {
+    List<String> calls = new ArrayList<>();
+    ClientRequest c = ClientRequest.of(recording(FakeRequest.from("127.0.0.1")
+        .header("Forwarded", "for=198.51.100.1;proto=https;host=shop.example.com").build(), calls),
+        new TrustedProxies(TRUSTED, RemoteIpHeader.FORWARDED));
+
+    assertThat(c.isSecure()).isTrue();
+    assertThat(c.host()).isEqualTo("shop.example.com");
+    assertThat(c.ip()).isEqualTo("198.51.100.1");
+    assertThat(calls).containsOnlyOnce("getHeaders Forwarded");
   }
 }

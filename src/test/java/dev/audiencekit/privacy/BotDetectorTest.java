@@ -114,4 +114,55 @@ class BotDetectorTest {
     assertThat(new BotDetector().patterns()).contains("gptbot", "claudebot", "bytespider", "ccbot",
         "facebookexternalhit").doesNotContain("headlesschrome", "curl/");
   }
+
+  // ---- the verdict cache ----
+
+  private static final String CHROME_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+      + "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+  @Test
+  void floodOfHugeRandomUserAgentsCannotGrowTheCache() {
+    BotDetector detector = new BotDetector();
+    java.util.Random random = new java.util.Random(7);
+    char[] text = new char[8 * 1024];
+    for (int i = 0; i < 20_000; i++) {
+      for (int j = 0; j < text.length; j++) {
+        text[j] = (char) ('a' + random.nextInt(26));
+      }
+      detector.isBot(new String(text));
+    }
+
+    assertThat(detector.cachedVerdicts()).isLessThanOrEqualTo(BotDetector.MAX_CACHED);
+    assertThat(detector.cachedCharacters()).isLessThanOrEqualTo((long) BotDetector.MAX_CACHED * BotDetector.MAX_CACHED_LENGTH);
+  }
+
+  @Test
+  void floodOfShortRandomUserAgentsKeepsTheCacheBounded() {
+    BotDetector detector = new BotDetector();
+    for (int i = 0; i < 3 * BotDetector.MAX_CACHED; i++) {
+      detector.isBot(CHROME_UA + " Build/" + i);
+    }
+
+    assertThat(detector.cachedVerdicts()).isLessThanOrEqualTo(BotDetector.MAX_CACHED);
+  }
+
+  @Test
+  void userAgentsSharingALongPrefixAreEachJudgedOnTheirWholeText() {
+    BotDetector detector = new BotDetector();
+    String prefix = CHROME_UA + " " + "x".repeat(BotDetector.MAX_CACHED_LENGTH);
+
+    assertThat(detector.isBot(prefix + " Googlebot/2.1")).isTrue();
+    assertThat(detector.isBot(prefix + " Mobile")).isFalse();
+    assertThat(detector.isBot(prefix + " Googlebot/2.1")).isTrue();
+  }
+
+  @Test
+  void cachedVerdictIsTheScannedOne() {
+    BotDetector detector = new BotDetector();
+    for (int i = 0; i < 3; i++) {
+      assertThat(detector.isBot(CHROME_UA)).isFalse();
+      assertThat(detector.isBot("Mozilla/5.0 (compatible; bingbot/2.0)")).isTrue();
+    }
+    assertThat(detector.cachedVerdicts()).isEqualTo(2);
+  }
 }

@@ -37,4 +37,22 @@ class HttpSinkTest {
     assertThat(new String(body, StandardCharsets.UTF_8))
         .isEqualTo("{\"batch\":[{\"a\":1},{\"b\":2}],\"sentAt\":\"2025-03-01T10:00:00.123Z\"}");
   }
+
+  @Test
+  void failureMessageMasksCredentialsInTheEndpoint() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    HttpSink sink = new HttpSink(java.net.URI.create("http://ak:Zq7x@127.0.0.1:" + closedPort + "/v1?api_key=Zq7y"),
+        "wk", Duration.ofSeconds(2), clock, "test-http");
+    try {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> sink.deliver(List.of("{}")))
+          .isInstanceOf(SinkException.class)
+          .hasMessageContaining("127.0.0.1")
+          .hasMessageNotContaining("Zq7");
+    } finally {
+      sink.close();
+    }
+  }
 }

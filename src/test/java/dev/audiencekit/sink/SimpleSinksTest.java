@@ -37,4 +37,36 @@ class SimpleSinksTest {
     }
     assertThat(Files.readAllLines(file)).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}");
   }
+
+  @Test
+  void jsonlFileIsCreatedForTheOwnerOnlyInFoldersForTheOwnerOnly() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    Path file = tmp.resolve("a/b/events.jsonl");
+    try (JsonlSink sink = new JsonlSink(file)) {
+      sink.deliver(List.of("{\"email\":\"jane@example.com\"}"));
+    }
+
+    assertThat(mode(file)).isEqualTo("rw-------");
+    assertThat(mode(tmp.resolve("a/b"))).isEqualTo("rwx------");
+    assertThat(mode(tmp.resolve("a"))).isEqualTo("rwx------");
+  }
+
+  @Test
+  void jsonlSinkLeavesAnExistingFolderAsItIs() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    Path logs = Files.createDirectories(tmp.resolve("logs"));
+    Files.setPosixFilePermissions(logs, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+    try (JsonlSink sink = new JsonlSink(logs.resolve("events.jsonl"))) {
+      sink.deliver(List.of("{}"));
+    }
+
+    assertThat(mode(logs)).isEqualTo("rwxr-x---");
+    assertThat(mode(logs.resolve("events.jsonl"))).isEqualTo("rw-------");
+  }
+
+  private static String mode(Path path) throws Exception {
+    return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+  }
 }

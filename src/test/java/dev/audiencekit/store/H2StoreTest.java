@@ -1,11 +1,16 @@
 package dev.audiencekit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +63,61 @@ class H2StoreTest extends IdentityStoreContract {
   void shippedScriptsSplitIntoFiveStatements() {
     assertThat(JdbcStore.script("schema-h2.sql")).hasSize(5).allMatch(s -> s.startsWith("CREATE"));
     assertThat(JdbcStore.script("schema-postgresql.sql")).hasSize(5).noneMatch(s -> s.contains(";"));
+  }
+
+  /**
+   * {@link #dataSource} as a pool with {@code defaultAutoCommit=false} hands it out: auto-commit off,
+   * and what is not committed rolled back when the connection is given back; {@code commit} fails when
+   * {@code commitFails}.
+   */
+  private DataSource autoCommitOff(boolean commitFails) {
+    return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+        (proxy, method, args) -> {
+          if (!method.getName().equals("getConnection")) {
+            return invoke(method, dataSource, args);
+          }
+          Connection real = dataSource.getConnection();
+          real.setAutoCommit(false);
+          return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+              (c, m, a) -> {
+                if (m.getName().equals("commit") && commitFails) {
+                  throw new SQLException("commit refused", "08006");
+                }
+                if (m.getName().equals("close")) {
+                  if (!real.getAutoCommit()) {
+                    real.rollback();
+                  }
+                  real.close();
+                  return null;
+                }
+                return invoke(m, real, a);
+              });
+        });
+  }
+
+  private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  @Test
+  void writesAreCommittedOnConnectionsWithAutoCommitOff() {
+    JdbcStore pooled = new JdbcStore(autoCommitOff(false));
+    pooled.save(record("a-1", "u-1", T0));
+
+    assertThat(store.find("a-1").userId()).isEqualTo("u-1");
+  }
+
+  @Test
+  void aCommitThatFailsFailsTheCall() {
+    JdbcStore pooled = new JdbcStore(autoCommitOff(true));
+    store.find("x"); // the schema, created before commits fail
+
+    assertThatThrownBy(() -> pooled.save(record("a-1", "u-1", T0)))
+        .isInstanceOf(JdbcStore.StoreException.class).hasMessageContaining("commit refused");
+    assertThat(store.find("a-1")).isNull();
   }
 }

@@ -42,7 +42,7 @@ class MirrorOnPostgresTest {
   @Test
   void serverStoppedMidRunFailsOpenLogsQuietlyAndRecoversAfterRestart() {
     Settings settings = Settings.of(Map.of("store", server.url(), "store.user", server.user(),
-        "fingerprint.secret", "0123456789abcdef0123"));
+        "secret", "0123456789abcdef0123456789abcdef"));
     Metrics metrics = new Metrics();
     MutableClock clock = new MutableClock(T0); // frozen: every failure falls in one 30 s log window
     IdentityStore direct = new JdbcStore(server.dataSource("public"));
