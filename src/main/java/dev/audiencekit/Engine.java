@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What one filter instance runs on: its settings and the long-lived services (mirror, delivery,
  * fingerprinting, cookie writer), and the three steps of every request: {@link #open} resolves the
- * identity, {@link #commit} writes the cookies just before the response commits, {@link #complete}
+ * identity, {@link #cookies} keeps the response's cookies in step with it, {@link #complete}
  * tells the mirror what changed. Package-private: the public surface is the filter and the context.
  */
 final class Engine implements AutoCloseable {
@@ -262,21 +262,11 @@ final class Engine implements AutoCloseable {
     return Uuids.secure();
   }
 
-  // ------------------------------------------------------------------ commit
+  // ------------------------------------------------------------------ cookies
 
-  /**
-   * Writes the cookies for the identity as it stands, just before the response commits. Called once
-   * per request by the response wrapper. Returns what the browser will hold afterwards.
-   */
-  CookieWriter.Written commit(AnalyticsContext context, RequestScope scope, HttpServletResponse response) {
-    if (!scope.writesCookies) {
-      return null;
-    }
-    if (response.isCommitted()) {
-      return CookieWriter.Written.of(scope.cookies);
-    }
-    return cookieWriter.write(response, scope.client, scope.cookies, context.peekAnonymousId(),
-        context.userId(), context.groupId());
+  /** The cookies a response writes for the identity as it stands now; see {@link ResponseCookies}. */
+  ResponseCookies cookies(AnalyticsContext context, HttpServletResponse response) {
+    return new ResponseCookies(context, response, cookieWriter);
   }
 
   // ------------------------------------------------------------------ complete

@@ -7,9 +7,11 @@ import dev.audiencekit.cookie.CookieHeader;
 import dev.audiencekit.cookie.CookieValueEncoder;
 import dev.audiencekit.cookie.SetCookieHeader;
 import dev.audiencekit.http.ClientRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * Writes the identity cookies of one response: the readable {@code ajs_*} cookies for the ids that
@@ -42,32 +44,38 @@ public final class CookieWriter {
   }
 
   /**
-   * Adds the {@code Set-Cookie} headers for the identity {@code (anonymousId, userId, groupId)} to a
-   * response that has not committed yet.
+   * The {@code Set-Cookie} header values for the identity {@code (anonymousId, userId, groupId)}: a
+   * cookie for each id that exists, and a deletion for each cookie that went away.
    *
-   * @param incoming the cookies the browser sent, to know which ones to delete
+   * @param held whether the browser may hold a cookie of that name (it sent one, or this response
+   *     already set one), i.e. whether a missing id needs a deletion
    */
-  public Written write(HttpServletResponse response, ClientRequest client, CookieHeader incoming,
-      String anonymousId, String userId, String groupId) {
+  public List<String> headers(ClientRequest client, Predicate<String> held, String anonymousId, String userId,
+      String groupId) {
     String domain = domains.domainFor(client.host());
     CookieAttributes readable = CookieAttributes.readable(settings, domain, client.isSecure());
-    put(response, incoming, CookieHeader.ANONYMOUS_ID, anonymousId, readable);
-    put(response, incoming, CookieHeader.USER_ID, userId, readable);
-    put(response, incoming, CookieHeader.GROUP_ID, groupId, readable);
+    List<String> out = new ArrayList<>(4);
+    put(out, held, CookieHeader.ANONYMOUS_ID, anonymousId, readable);
+    put(out, held, CookieHeader.USER_ID, userId, readable);
+    put(out, held, CookieHeader.GROUP_ID, groupId, readable);
     if (!settings.backupCookie().isEmpty()) {
-      put(response, incoming, settings.backupCookie(), anonymousId,
-          CookieAttributes.backup(settings, domain, client.isSecure()));
+      put(out, held, settings.backupCookie(), anonymousId, CookieAttributes.backup(settings, domain, client.isSecure()));
     }
-    return new Written(anonymousId, userId, groupId);
+    return out;
   }
 
-  private void put(HttpServletResponse response, CookieHeader incoming, String name, String value,
-      CookieAttributes attributes) {
+  /** The names of the cookies this writer owns. */
+  public List<String> names() {
+    return settings.backupCookie().isEmpty()
+        ? List.of(CookieHeader.ANONYMOUS_ID, CookieHeader.USER_ID, CookieHeader.GROUP_ID)
+        : List.of(CookieHeader.ANONYMOUS_ID, CookieHeader.USER_ID, CookieHeader.GROUP_ID, settings.backupCookie());
+  }
+
+  private void put(List<String> out, Predicate<String> held, String name, String value, CookieAttributes attributes) {
     if (value != null) {
-      response.addHeader("Set-Cookie",
-          headers.set(name, CookieValueEncoder.encode(value, settings.cookieFormat()), attributes));
-    } else if (incoming.raw(name) != null) {
-      response.addHeader("Set-Cookie", headers.delete(name, attributes));
+      out.add(headers.set(name, CookieValueEncoder.encode(value, settings.cookieFormat()), attributes));
+    } else if (held.test(name)) {
+      out.add(headers.delete(name, attributes));
     }
   }
 }
