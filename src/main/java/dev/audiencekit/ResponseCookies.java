@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  * container's own response: whatever path finishes the response (a forward the container completes
  * through its own objects, an error page, an async completion), they are on it. When the identity
  * changes during the request, the response wrapper's triggers (just before commit, and before each
- * body write) replace those headers while the response can still take them; after that, what the
+ * body write) replace those headers while the response takes them; after that, what the
  * browser holds is known through {@link #written()}, and the change is kept for its next request.
  * A {@code reset()} by the application puts the headers back.
  *
@@ -85,8 +85,11 @@ final class ResponseCookies implements OnCommitResponseWrapper.Listener {
       return;
     }
     CookieWriter.Written now = current();
-    owned.replace(response, headersFor(now));
-    written = now;
+    if (owned.replace(response, headersFor(now))) {
+      written = now;
+    }
+    // Otherwise the container refused the headers for now (during an include): a later trigger tries
+    // again, and if none can, the request's end keeps the change for the browser's next request.
   }
 
   private CookieWriter.Written current() {

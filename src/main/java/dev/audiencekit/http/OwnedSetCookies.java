@@ -46,8 +46,13 @@ public final class OwnedSetCookies {
     written = List.copyOf(headers);
   }
 
-  /** Replaces every owned header on the response by {@code headers}; other cookies stay. */
-  public void replace(HttpServletResponse response, List<String> headers) {
+  /**
+   * Replaces every owned header on the response by {@code headers}; other cookies stay.
+   *
+   * @return whether the response took the new headers: a container ignores header changes while the
+   *     response is included by another resource, or once it has committed
+   */
+  public boolean replace(HttpServletResponse response, List<String> headers) {
     List<String> field = new ArrayList<>();
     for (String header : response.getHeaders(SET_COOKIE)) {
       if (!names.contains(cookieName(header))) {
@@ -62,7 +67,11 @@ public final class OwnedSetCookies {
         response.addHeader(SET_COOKIE, field.get(i));
       }
     }
+    if (!response.getHeaders(SET_COOKIE).containsAll(headers)) {
+      return false;
+    }
     written = List.copyOf(headers);
+    return true;
   }
 
   /** Puts the owned headers back after the application reset the response (which removed them). */

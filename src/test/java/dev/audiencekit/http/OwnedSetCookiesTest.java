@@ -50,4 +50,12 @@ class OwnedSetCookiesTest {
     owned.restore(response);
     assertThat(response.getHeaders("Set-Cookie")).containsExactly("ajs_anonymous_id=b");
   }
+
+  @Test
+  void replaceReportsHeadersTheResponseIgnored() {
+    owned.add(response, List.of("ajs_anonymous_id=a"));
+    response.flushBuffer(); // headers set after the commit are ignored
+    assertThat(owned.replace(response, List.of("ajs_anonymous_id=b"))).isFalse();
+    assertThat(response.getHeaders("Set-Cookie")).containsExactly("ajs_anonymous_id=a");
+  }
 }

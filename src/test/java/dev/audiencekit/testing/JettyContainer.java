@@ -2,7 +2,9 @@ package dev.audiencekit.testing;
 
 import jakarta.servlet.ServletContainerInitializer;
 import java.lang.reflect.InvocationTargetException;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.Handler;
@@ -16,9 +18,14 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@code ee11}, and the javax build on {@code ee8}). The environments share Jetty's core server but
  * each has its own {@code WebAppContext} class under {@code org.eclipse.jetty.<environment>.webapp},
  * with the same methods, so the context is made and configured by name and one class serves them all.
+ *
+ * <p>Where the environment has no JSP module of its own (ee8 here), the system property
+ * {@value #JSP_SERVLET_PROPERTY} names the JSP servlet to map to {@code *.jsp} instead (Tomcat's Jasper;
+ * its initializer is found on the class path like any other).
  */
 final class JettyContainer implements Container {
   static final String ENVIRONMENT_PROPERTY = "audiencekit.test.jetty";
+  static final String JSP_SERVLET_PROPERTY = "audiencekit.test.jetty.jspServlet";
   private final Server server;
   private final URI base;
 
@@ -50,9 +57,30 @@ final class JettyContainer implements Container {
         ".*/jakarta\\.servlet\\.jsp\\.jstl-[^/]*\\.jar$|.*/classes/.*");
     call(context, "setThrowUnavailableOnStartupException", boolean.class, true);
     call(context, "addServletContainerInitializer", ServletContainerInitializer.class, initializer);
+    String jspServlet = System.getProperty(JSP_SERVLET_PROPERTY);
+    if (jspServlet != null) {
+      call(context, "addOverrideDescriptor", String.class, jspOverride(jspServlet).toString());
+    }
     server.setHandler(asHandler(context));
     server.start();
     return new JettyContainer(server, URI.create("http://127.0.0.1:" + connector.getLocalPort()));
+  }
+
+  /** A descriptor that makes {@code servletClass} the servlet named {@code jsp} (which Jetty maps to *.jsp). */
+  private static Path jspOverride(String servletClass) throws IOException {
+    Path descriptor = Files.createTempFile("audiencekit-jsp-override", ".xml");
+    descriptor.toFile().deleteOnExit();
+    Files.writeString(descriptor, """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <web-app xmlns="http://xmlns.jcp.org/xml/ns/javaee" version="4.0">
+          <servlet>
+            <servlet-name>jsp</servlet-name>
+            <servlet-class>%s</servlet-class>
+            <load-on-startup>0</load-on-startup>
+          </servlet>
+        </web-app>
+        """.formatted(servletClass));
+    return descriptor;
   }
 
   /** ee10 and ee11 contexts are core handlers; the ee8/ee9 ones supply one. */
