@@ -34,13 +34,15 @@ import java.util.Map;
 /**
  * Gives every request an analytics.js identity: resolves the {@code anonymousId} (cookie, HttpOnly
  * backup cookie, server-side mirror, or a new UUID), exposes an {@link AnalyticsContext} as the request
- * attribute {@code analytics}, refreshes the cookies just before the response commits, and delivers the
- * events the request sends to a Segment-compatible collector.
+ * attribute {@code analytics}, refreshes the cookies (written before the application runs, replaced
+ * while the response can still take them when the identity changes), and delivers the events the
+ * request sends to a Segment-compatible collector.
  *
  * <pre>{@code
  * <filter>
  *   <filter-name>analytics</filter-name>
  *   <filter-class>dev.audiencekit.AnalyticsFilter</filter-class>
+ *   <async-supported>true</async-supported>
  *   <init-param><param-name>writeKey</param-name><param-value>YOUR_WRITE_KEY</param-value></init-param>
  * </filter>
  * <filter-mapping>
