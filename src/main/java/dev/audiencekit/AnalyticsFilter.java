@@ -6,7 +6,6 @@ import dev.audiencekit.config.Settings;
 import dev.audiencekit.delivery.Delivery;
 import dev.audiencekit.http.OnCommitResponseWrapper;
 import dev.audiencekit.http.PathPatterns;
-import dev.audiencekit.identity.CookieWriter;
 import dev.audiencekit.metrics.JmxRegistration;
 import dev.audiencekit.metrics.Metrics;
 import dev.audiencekit.privacy.BotDetector;
@@ -36,13 +35,15 @@ import java.util.Map;
 /**
  * Gives every request an analytics.js identity: resolves the {@code anonymousId} (cookie, HttpOnly
  * backup cookie, server-side mirror, or a new UUID), exposes an {@link AnalyticsContext} as the request
- * attribute {@code analytics}, refreshes the cookies just before the response commits, and delivers the
- * events the request sends to a Segment-compatible collector.
+ * attribute {@code analytics}, refreshes the cookies (written before the application runs, replaced
+ * while the response can still take them when the identity changes), and delivers the events the
+ * request sends to a Segment-compatible collector.
  *
  * <pre>{@code
  * <filter>
  *   <filter-name>analytics</filter-name>
  *   <filter-class>dev.audiencekit.AnalyticsFilter</filter-class>
+ *   <async-supported>true</async-supported>
  *   <init-param><param-name>writeKey</param-name><param-value>YOUR_WRITE_KEY</param-value></init-param>
  * </filter>
  * <filter-mapping>
@@ -142,10 +143,9 @@ public class AnalyticsFilter implements Filter {
     }
     request.setAttribute(SEEN, Boolean.TRUE);
     AnalyticsContext context = current.open(request);
-    Engine.RequestScope scope = context.scope();
-    CookieWriter.Written[] written = new CookieWriter.Written[1];
-    OnCommitResponseWrapper wrapped =
-        new OnCommitResponseWrapper(response, () -> written[0] = current.commit(context, scope, response));
+    ResponseCookies cookies = current.cookies(context, response);
+    cookies.writeResolved();
+    OnCommitResponseWrapper wrapped = new OnCommitResponseWrapper(response, cookies);
     request.setAttribute(AnalyticsContext.ATTRIBUTE, context);
     boolean async = false;
     try {
@@ -158,23 +158,23 @@ public class AnalyticsFilter implements Filter {
     } finally {
       if (async) {
         request.getAsyncContext().addListener(new AsyncListener() {
-          @Override public void onComplete(AsyncEvent event) { finish(current, context, scope, wrapped, written); }
+          @Override public void onComplete(AsyncEvent event) { finish(current, context, wrapped, cookies); }
           @Override public void onTimeout(AsyncEvent event) { }
           @Override public void onError(AsyncEvent event) { }
           @Override public void onStartAsync(AsyncEvent event) { event.getAsyncContext().addListener(this); }
         });
       } else {
-        finish(current, context, scope, wrapped, written);
+        finish(current, context, wrapped, cookies);
       }
     }
   }
 
-  private static void finish(Engine engine, AnalyticsContext context, Engine.RequestScope scope,
-      OnCommitResponseWrapper wrapped, CookieWriter.Written[] written) {
+  private static void finish(Engine engine, AnalyticsContext context, OnCommitResponseWrapper wrapped,
+      ResponseCookies cookies) {
     try {
       wrapped.onChainEnd();
     } finally {
-      engine.complete(context, scope, written[0]);
+      engine.complete(context, context.scope(), cookies.written());
     }
   }
 

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What one filter instance runs on: its settings and the long-lived services (mirror, delivery,
  * fingerprinting, cookie writer), and the three steps of every request: {@link #open} resolves the
- * identity, {@link #commit} writes the cookies just before the response commits, {@link #complete}
+ * identity, {@link #cookies} keeps the response's cookies in step with it, {@link #complete}
  * tells the mirror what changed. Package-private: the public surface is the filter and the context.
  *
  * <p>What reaches the mirror obeys who owns it: a record that holds user data is replaced or deleted
@@ -119,6 +119,10 @@ final class Engine implements AutoCloseable {
     boolean cookieless;
     /** Consent cookies ({@code ak_consent}, the source cookie) are written: not for crawlers. */
     boolean writesConsentCookies;
+
+    Settings.CookieFormat settingsCookieFormat() {
+      return settings.cookieFormat();
+    }
     private RequestContext requestContext;
     private String hash;
     private boolean hashed;
@@ -259,46 +263,47 @@ final class Engine implements AutoCloseable {
     context.consentPreferenceUpdated();
   }
 
-  // ------------------------------------------------------------------ commit
+  // ------------------------------------------------------------------ cookies
 
-  /**
-   * Writes the cookies for the identity as it stands, just before the response commits. Called once
-   * per request by the response wrapper. Returns what the response gave the browser.
-   */
-  CookieWriter.Written commit(AnalyticsContext context, RequestScope scope, HttpServletResponse response) {
-    if (response.isCommitted()) {
-      return scope.writesCookies ? CookieWriter.Written.of(scope.cookies, scope.backup.deviceKey()) : null;
-    }
-    if (scope.writesConsentCookies && scope.consent.isEnabled()) {
-      writeConsentCookies(scope, response);
-    }
-    if (scope.revokedId != null) {
-      cookieWriter.write(response, scope.client, scope.cookies, null, null, null, null); // deletes them all
-    }
-    if (!scope.writesCookies) {
-      return null;
-    }
-    CookieWriter.Written written = cookieWriter.write(response, scope.client, scope.cookies,
-        context.peekAnonymousId(), context.userId(), context.groupId(), context.deviceKey());
-    if (written.tooLarge() > 0) {
-      metrics.idsTooLargeForCookie.add(written.tooLarge());
-      warnAtMostOnceAMinute(tooLargeWarnedAt, "an id was used for a request but not written to a cookie: its "
-          + "encoded value is over " + CookieWriter.MAX_VALUE_BYTES + " bytes (counted in idsTooLargeForCookie)");
-    }
-    return written;
+  /** The cookies a response writes for the request as it stands; see {@link ResponseCookies}. */
+  ResponseCookies cookies(AnalyticsContext context, HttpServletResponse response) {
+    return new ResponseCookies(context, response, cookieWriter, this);
   }
 
-  private void writeConsentCookies(RequestScope scope, HttpServletResponse response) {
+  /**
+   * The {@code Set-Cookie} values of the consent cookies for the consent as it stands: the
+   * {@code ak_consent} mark and, after a decision the application recorded, the source's own cookie.
+   */
+  List<String> consentCookies(RequestScope scope) {
+    if (!scope.writesConsentCookies || !scope.consent.isEnabled()) {
+      return List.of();
+    }
     String domain = domains.domainFor(scope.client.host());
     String mark = consentPolicy.markCookie(scope.consent,
         CookieAttributes.backup(settings, domain, scope.client.isSecure()));
-    if (mark != null) {
-      response.addHeader("Set-Cookie", mark);
-    }
     String source = consentPolicy.sourceCookie(scope.consent,
         CookieAttributes.readable(settings, domain, scope.client.isSecure()));
-    if (source != null) {
-      response.addHeader("Set-Cookie", source);
+    if (mark == null) {
+      return source == null ? List.of() : List.of(source);
+    }
+    return source == null ? List.of(mark) : List.of(mark, source);
+  }
+
+  /** Names of the consent cookies a response may write (its source cookie included). */
+  List<String> consentCookieNames() {
+    if (!consentPolicy.isEnabled()) {
+      return List.of();
+    }
+    return settings.consent() == Settings.ConsentKind.COOKIE
+        ? List.of(ConsentPolicy.MARK_COOKIE, settings.consentName()) : List.of(ConsentPolicy.MARK_COOKIE);
+  }
+
+  /** Counts (and logs, at most once a minute) ids that were used but too large for a cookie. */
+  void tooLargeForCookie(int count) {
+    if (count > 0) {
+      metrics.idsTooLargeForCookie.add(count);
+      warnAtMostOnceAMinute(tooLargeWarnedAt, "an id was used for a request but not written to a cookie: its "
+          + "encoded value is over " + CookieWriter.MAX_VALUE_BYTES + " bytes (counted in idsTooLargeForCookie)");
     }
   }
 

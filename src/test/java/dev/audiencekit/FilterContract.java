@@ -309,6 +309,165 @@ abstract class FilterContract {
     assertThat(counts).allSatisfy((name, count) -> assertThat(count).as(name).isEqualTo(1L));
   }
 
+  // ------------------------------------------------------------------ every path that finishes a response
+
+  /** Asserts that the response sets each cookie at most once, and returns the value it gives {@code name}. */
+  static String onlySetCookieValue(Browser.Response response, String name) {
+    Map<String, Long> counts = response.setCookies().stream()
+        .collect(Collectors.groupingBy(h -> h.substring(0, h.indexOf('=')), Collectors.counting()));
+    assertThat(counts).as("Set-Cookie names").allSatisfy((n, count) -> assertThat(count).as(n).isEqualTo(1L));
+    String header = response.setCookie(name);
+    assertThat(header).as("Set-Cookie " + name).isNotNull();
+    int end = header.indexOf(';');
+    return header.substring(name.length() + 1, end < 0 ? header.length() : end);
+  }
+
+  @Test
+  void firstVisitForwardedByAServletCarriesTheCookiesOfItsId() {
+    Browser.Response response = browser().get("/dispatch?mode=forward");
+    String id = json(response).getString("anonymousId");
+    assertThat(onlySetCookieValue(response, "ajs_anonymous_id")).isEqualTo(id);
+    assertThat(onlySetCookieValue(response, "ak_anonymous_id")).isEqualTo(id);
+  }
+
+  @Test
+  void identifyBeforeAServletForwardIsInTheForwardedResponse() {
+    Browser.Response response = browser().get("/dispatch?mode=forward&before=identify&userId=fwd-before");
+    assertThat(json(response).getString("userId")).isEqualTo("fwd-before");
+    assertThat(onlySetCookieValue(response, "ajs_user_id")).isEqualTo("fwd-before");
+  }
+
+  @Test
+  void identifyInTheForwardTargetIsInTheForwardedResponse() {
+    Browser.Response response = browser().get("/dispatch?mode=forward&inner=identify&userId=fwd-inner");
+    assertThat(onlySetCookieValue(response, "ajs_user_id")).isEqualTo("fwd-inner");
+  }
+
+  @Test
+  void resetBeforeAServletForwardReplacesTheCookiesInTheForwardedResponse() {
+    Browser browser = browser();
+    String old = json(browser.get("/probe?do=identify&userId=leaving-fwd")).getString("anonymousId");
+    Browser.Response response = browser.get("/dispatch?mode=forward&before=reset");
+    String fresh = json(response).getString("anonymousId");
+    assertThat(fresh).isNotEqualTo(old);
+    assertThat(onlySetCookieValue(response, "ajs_anonymous_id")).isEqualTo(fresh);
+    assertThat(response.setCookie("ajs_user_id")).contains("Max-Age=0");
+    assertThat(browser.cookie("ajs_user_id")).isNull();
+  }
+
+  @Test
+  void identifyAfterAServletForwardReturnedIsAppliedOnTheNextRequest() {
+    Browser browser = browser();
+    String id = json(browser.get("/dispatch?mode=forward&after=identify&userId=fwd-after")).getString("anonymousId");
+    JsonObject next = json(browser.get("/probe"));
+    assertThat(next.getString("anonymousId")).isEqualTo(id);
+    assertThat(next.getString("userId")).isEqualTo("fwd-after");
+    assertThat(browser.cookie("ajs_user_id")).isEqualTo("fwd-after");
+  }
+
+  @Test
+  void resetAfterAServletForwardReturnedIsAppliedOnTheNextRequest() {
+    Browser browser = browser();
+    String id = json(browser.get("/probe?do=identify&userId=leaving-late")).getString("anonymousId");
+    browser.get("/dispatch?mode=forward&after=reset");
+    JsonObject next = json(browser.get("/probe"));
+    assertThat(next.getString("anonymousId")).isNotEqualTo(id);
+    assertThat(text(next, "userId")).isNull();
+    assertThat(browser.cookie("ajs_user_id")).isNull();
+  }
+
+  @Test
+  void firstVisitThroughAJspForwardCarriesTheCookiesOfItsId() {
+    Browser.Response response = browser().get("/forward.jsp");
+    String id = json(response).getString("anonymousId");
+    assertThat(onlySetCookieValue(response, "ajs_anonymous_id")).isEqualTo(id);
+  }
+
+  @Test
+  void identifyBeforeAJspForwardIsInTheForwardedResponse() {
+    Browser.Response response = browser().get("/forward.jsp?before=identify&userId=jsp-fwd");
+    assertThat(json(response).getString("userId")).isEqualTo("jsp-fwd");
+    assertThat(onlySetCookieValue(response, "ajs_user_id")).isEqualTo("jsp-fwd");
+  }
+
+  @Test
+  void identifyInAnIncludedTargetIsInTheResponse() {
+    Browser.Response response = browser().get("/dispatch?mode=include&inner=identify&userId=included");
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(onlySetCookieValue(response, "ajs_user_id")).isEqualTo("included");
+  }
+
+  @Test
+  void firstVisitAnsweredByAnErrorPageCarriesTheCookiesOfItsId() {
+    Browser.Response response = browser().get("/probe?do=gone");
+    assertThat(response.status()).isEqualTo(410);
+    String id = onlySetCookieValue(response, "ajs_anonymous_id");
+    assertThat(response.body()).contains("gone for " + id);
+  }
+
+  @Test
+  void identifyBeforeSendErrorToAnErrorPageIsInTheResponse() {
+    Browser.Response response = browser().get("/probe?do=identify&userId=gone-user&do=gone");
+    assertThat(response.status()).isEqualTo(410);
+    assertThat(onlySetCookieValue(response, "ajs_user_id")).isEqualTo("gone-user");
+  }
+
+  @Test
+  void redirectAfterAPostCarriesTheCookies() {
+    Browser browser = browser();
+    Browser.Response response = browser.post("/probe?do=identify&do=redirect", Map.of("userId", "posted"));
+    assertThat(response.status()).isEqualTo(302);
+    assertThat(onlySetCookieValue(response, "ajs_user_id")).isEqualTo("posted");
+    assertThat(json(browser.get("/probe")).getString("userId")).isEqualTo("posted");
+  }
+
+  @Test
+  void asyncResponseCarriesTheCookiesOfItsId() {
+    Browser.Response response = browser().get("/async");
+    String id = json(response).getString("anonymousId");
+    assertThat(onlySetCookieValue(response, "ajs_anonymous_id")).isEqualTo(id);
+  }
+
+  @Test
+  void identifyOnTheAsyncThreadThroughTheWrappedResponseIsInTheResponse() {
+    Browser.Response response = browser().get("/async?start=wrapped&do=identify&userId=async-user");
+    assertThat(json(response).getString("userId")).isEqualTo("async-user");
+    assertThat(onlySetCookieValue(response, "ajs_user_id")).isEqualTo("async-user");
+  }
+
+  @Test
+  void identifyOnTheAsyncThreadThroughTheContainersResponseReachesTheBrowserByItsNextRequest() {
+    Browser browser = browser();
+    Browser.Response response = browser.get("/async?do=identify&userId=async-plain");
+    String id = json(response).getString("anonymousId");
+    onlySetCookieValue(response, "ajs_anonymous_id");
+    JsonObject next = json(browser.get("/probe"));
+    assertThat(next.getString("anonymousId")).isEqualTo(id);
+    assertThat(next.getString("userId")).isEqualTo("async-plain");
+    assertThat(browser.cookie("ajs_user_id")).isEqualTo("async-plain");
+  }
+
+  @Test
+  void responseResetByTheApplicationKeepsTheCookies() {
+    Browser.Response response = browser().get("/probe?do=resetresponse");
+    String id = json(response).getString("anonymousId");
+    assertThat(onlySetCookieValue(response, "ajs_anonymous_id")).isEqualTo(id);
+    assertThat(onlySetCookieValue(response, "ak_anonymous_id")).isEqualTo(id);
+  }
+
+  @Test
+  void identifyThenResponseResetKeepsTheNewCookies() {
+    Browser.Response response = browser().get("/probe?do=identify&userId=reset-response&do=resetresponse");
+    assertThat(onlySetCookieValue(response, "ajs_user_id")).isEqualTo("reset-response");
+  }
+
+  @Test
+  void theApplicationsOwnCookiesSurviveAnIdentityChange() {
+    Browser.Response response = browser().get("/probe?do=appcookie&do=identify&userId=with-app-cookie");
+    assertThat(onlySetCookieValue(response, "app_pref")).isEqualTo("dark");
+    assertThat(onlySetCookieValue(response, "ajs_user_id")).isEqualTo("with-app-cookie");
+  }
+
   // ------------------------------------------------------------------ dispatches, exclusions, bots
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.audiencekit.config.Settings;
 import dev.audiencekit.delivery.Delivery;
-import dev.audiencekit.identity.CookieWriter;
 import dev.audiencekit.metrics.Metrics;
 import dev.audiencekit.privacy.BotDetector;
 import dev.audiencekit.privacy.Fingerprinter;
@@ -248,6 +247,9 @@ class PopulationSimulationTest {
       fake.header("Cookie", header.toString());
     }
     AnalyticsContext context = engine.open(fake.build());
+    List<String> setCookies = new ArrayList<>();
+    ResponseCookies cookies = engine.cookies(context, response(setCookies));
+    cookies.writeResolved();
     requests++;
     check(device, context);
     if ("login".equals(action)) {
@@ -260,9 +262,8 @@ class PopulationSimulationTest {
     peopleById.computeIfAbsent(id, k -> new HashSet<>()).add(device.person.id());
     devicesById.computeIfAbsent(id, k -> new HashSet<>()).add(device);
     check(device, context);
-    List<String> setCookies = new ArrayList<>();
-    CookieWriter.Written written = engine.commit(context, context.scope(), response(setCookies));
-    engine.complete(context, context.scope(), written);
+    cookies.beforeCommit();
+    engine.complete(context, context.scope(), cookies.written());
     apply(device, setCookies);
   }
 
@@ -320,6 +321,15 @@ class PopulationSimulationTest {
           case "addHeader" -> {
             if ("Set-Cookie".equalsIgnoreCase((String) args[0])) {
               setCookies.add((String) args[1]);
+            }
+            yield null;
+          }
+          case "setHeader" -> {
+            if ("Set-Cookie".equalsIgnoreCase((String) args[0])) {
+              setCookies.clear();
+              if (args[1] != null) {
+                setCookies.add((String) args[1]);
+              }
             }
             yield null;
           }

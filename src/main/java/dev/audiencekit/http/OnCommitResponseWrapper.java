@@ -11,7 +11,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A response wrapper that runs a hook once, just before the response commits, while headers can
@@ -55,13 +57,19 @@ import java.util.Objects;
  * headers the hook added are gone and the hook does not run again; the caller can detect this case
  * with {@link #isHookCalled()} and {@code isCommitted()}.
  *
+ * <p>A {@link Listener} given instead of a plain hook also hears of every body write that did not
+ * run the hook ({@link Listener#beforeBody()}, so it can bring headers up to date while the response
+ * can still take them, even when the container later finishes the response without calling this
+ * wrapper), and of every {@link #reset()} ({@link Listener#afterReset()}, so it can put back headers
+ * the reset removed).
+ *
  * <p>Like the response it wraps, an instance is not thread-safe.
  */
 public class OnCommitResponseWrapper extends HttpServletResponseWrapper {
 
   private static final String CONTENT_LENGTH = "Content-Length";
 
-  private final Runnable beforeCommit;
+  private final Listener listener;
   private boolean hookCalled;
   /** Bytes (an upper estimate) written to the body since the start or the last reset. */
   private long bodyBytes;
@@ -78,8 +86,45 @@ public class OnCommitResponseWrapper extends HttpServletResponseWrapper {
    * @param beforeCommit run once, just before the response commits (see the class comment)
    */
   public OnCommitResponseWrapper(HttpServletResponse response, Runnable beforeCommit) {
+    this(response, hookOnly(Objects.requireNonNull(beforeCommit, "beforeCommit")));
+  }
+
+  /**
+   * @param response the response to wrap
+   * @param listener told just before the response commits (once), before body writes, and after resets
+   */
+  public OnCommitResponseWrapper(HttpServletResponse response, Listener listener) {
     super(response);
-    this.beforeCommit = Objects.requireNonNull(beforeCommit, "beforeCommit");
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /** What the wrapper tells about the response it wraps. */
+  public interface Listener {
+    /** The hook: runs once, just before the response commits (see the class comment). */
+    void beforeCommit();
+
+    /** Runs before body bytes are passed on when that write does not run the hook. */
+    void beforeBody();
+
+    /** Runs after {@link #reset()} cleared the headers and the body. */
+    void afterReset();
+  }
+
+  private static Listener hookOnly(Runnable beforeCommit) {
+    return new Listener() {
+      @Override
+      public void beforeCommit() {
+        beforeCommit.run();
+      }
+
+      @Override
+      public void beforeBody() {
+      }
+
+      @Override
+      public void afterReset() {
+      }
+    };
   }
 
   /** True once the hook has been called (also when it threw). */
@@ -97,7 +142,7 @@ public class OnCommitResponseWrapper extends HttpServletResponseWrapper {
       return;
     }
     hookCalled = true;
-    beforeCommit.run();
+    listener.beforeCommit();
   }
 
   /** Called before {@code bytes} more body bytes are passed on. */
@@ -106,11 +151,10 @@ public class OnCommitResponseWrapper extends HttpServletResponseWrapper {
       return;
     }
     bodyBytes += bytes;
-    if (hookCalled) {
-      return;
-    }
-    if (reachesContentLength() || fillsBuffer(bytes)) {
+    if (!hookCalled && (reachesContentLength() || fillsBuffer(bytes))) {
       runHook();
+    } else {
+      listener.beforeBody();
     }
   }
 
@@ -262,6 +306,7 @@ public class OnCommitResponseWrapper extends HttpServletResponseWrapper {
     super.reset();
     bodyBytes = 0;
     contentLength = -1;
+    listener.afterReset();
   }
 
   @Override
@@ -308,10 +353,29 @@ public class OnCommitResponseWrapper extends HttpServletResponseWrapper {
       this.bytesPerChar = bytesPerChar;
     }
 
+    /** Estimates of the charsets met so far (a handful in practice; bounded all the same). */
+    private static final Map<String, BodyEstimate> KNOWN = new ConcurrentHashMap<>();
+    private static final int MAX_KNOWN = 64;
+
     static BodyEstimate forCharset(String name) {
+      // The common cases cost no lookup and no encoder.
+      if (name == null || name.equalsIgnoreCase("UTF-8") || name.equalsIgnoreCase("ISO-8859-1")) {
+        return UTF8_LIKE;
+      }
+      BodyEstimate known = KNOWN.get(name);
+      if (known == null) {
+        known = measure(name);
+        if (KNOWN.size() < MAX_KNOWN) {
+          KNOWN.put(name, known);
+        }
+      }
+      return known;
+    }
+
+    private static BodyEstimate measure(String name) {
       Charset charset;
       try {
-        charset = name == null ? StandardCharsets.ISO_8859_1 : Charset.forName(name);
+        charset = Charset.forName(name);
       } catch (RuntimeException unknownOrIllegal) {
         return new BodyEstimate(4);
       }

@@ -7,13 +7,15 @@ import dev.audiencekit.cookie.CookieHeader;
 import dev.audiencekit.cookie.CookieValueEncoder;
 import dev.audiencekit.cookie.SetCookieHeader;
 import dev.audiencekit.http.ClientRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
- * Writes the identity cookies of one response: the readable {@code ajs_*} cookies for the ids that
- * exist (sliding expiry), deletions for the ids that went away, and the HttpOnly backup cookie with the
+ * The identity cookies of one response: the readable {@code ajs_*} cookies for the ids that exist
+ * (sliding expiry), deletions for the ids that went away, and the HttpOnly backup cookie with the
  * browser's device key.
  *
  * <p>No identity cookie can lock a browser out: an id whose encoded value would exceed
@@ -29,18 +31,32 @@ public final class CookieWriter {
   private final CookieDomains domains;
   private final SetCookieHeader headers;
 
-  /** The identity a response was about to give the browser when its cookies were written. */
-  public record Written(String anonymousId, String userId, String groupId, DeviceKey deviceKey, int tooLarge) {
+  /** The identity a response gives the browser (or what the browser holds when nothing could be written). */
+  public record Written(String anonymousId, String userId, String groupId, DeviceKey deviceKey) {
     /** What the browser sent. */
     public static Written of(CookieHeader cookies, DeviceKey deviceKey) {
       return new Written(cookies.id(CookieHeader.ANONYMOUS_ID).value(), cookies.id(CookieHeader.USER_ID).value(),
-          cookies.id(CookieHeader.GROUP_ID).value(), deviceKey, 0);
+          cookies.id(CookieHeader.GROUP_ID).value(), deviceKey);
     }
 
-    /** Whether the identity {@code (anonymousId, userId, groupId)} differs from what was written. */
+    /** Whether the identity {@code (anonymousId, userId, groupId)} differs from these ids. */
     public boolean differsFrom(String anonymousId, String userId, String groupId) {
       return !Objects.equals(this.anonymousId, anonymousId) || !Objects.equals(this.userId, userId)
           || !Objects.equals(this.groupId, groupId);
+    }
+
+    /** Whether {@code other} would be written differently (ids or device key). */
+    public boolean differsFrom(Written other) {
+      return differsFrom(other.anonymousId, other.userId, other.groupId) || !Objects.equals(deviceKey, other.deviceKey);
+    }
+
+    /** How many of the ids are too large to be written in {@code format}. */
+    public int tooLarge(Settings.CookieFormat format) {
+      return tooLarge(anonymousId, format) + tooLarge(userId, format) + tooLarge(groupId, format);
+    }
+
+    private static int tooLarge(String id, Settings.CookieFormat format) {
+      return id != null && CookieValueEncoder.encode(id, format).length() > MAX_VALUE_BYTES ? 1 : 0;
     }
   }
 
@@ -51,45 +67,49 @@ public final class CookieWriter {
   }
 
   /**
-   * Adds the {@code Set-Cookie} headers for the identity {@code (anonymousId, userId, groupId)} to a
-   * response that has not committed yet.
+   * The {@code Set-Cookie} header values for {@code ids}: a cookie for each id that exists and fits, a
+   * deletion for each cookie that went away (or is too large now), and the backup cookie with the
+   * device key; without a device key (consent withdrawn) the backup cookie is deleted.
    *
-   * @param incoming the cookies the browser sent, to know which ones to delete
-   * @param deviceKey the browser's key for the backup cookie; {@code null} deletes it (consent withdrawn)
+   * @param held whether the browser may hold a cookie of that name (it sent one, or this response
+   *     already set one), i.e. whether a missing id needs a deletion
    */
-  public Written write(HttpServletResponse response, ClientRequest client, CookieHeader incoming,
-      String anonymousId, String userId, String groupId, DeviceKey deviceKey) {
+  public List<String> headers(ClientRequest client, Predicate<String> held, Written ids) {
     String domain = domains.domainFor(client.host());
     CookieAttributes readable = CookieAttributes.readable(settings, domain, client.isSecure());
-    String encodedAnonymousId = encode(anonymousId);
-    int tooLarge = put(response, incoming, CookieHeader.ANONYMOUS_ID, anonymousId, encodedAnonymousId, readable)
-        + put(response, incoming, CookieHeader.USER_ID, userId, encode(userId), readable)
-        + put(response, incoming, CookieHeader.GROUP_ID, groupId, encode(groupId), readable);
+    List<String> out = new ArrayList<>(4);
+    String encodedAnonymousId = encode(ids.anonymousId());
+    put(out, held, CookieHeader.ANONYMOUS_ID, encodedAnonymousId, readable);
+    put(out, held, CookieHeader.USER_ID, encode(ids.userId()), readable);
+    put(out, held, CookieHeader.GROUP_ID, encode(ids.groupId()), readable);
     if (!settings.backupCookie().isEmpty()) {
       CookieAttributes backup = CookieAttributes.backup(settings, domain, client.isSecure());
-      if (deviceKey != null) {
+      if (ids.deviceKey() != null) {
         String id = encodedAnonymousId == null || encodedAnonymousId.length() > MAX_VALUE_BYTES ? "" : encodedAnonymousId;
-        response.addHeader("Set-Cookie", headers.set(settings.backupCookie(), BackupCookie.format(deviceKey, id), backup));
-      } else if (incoming.raw(settings.backupCookie()) != null) {
-        response.addHeader("Set-Cookie", headers.delete(settings.backupCookie(), backup)); // consent withdrawn
+        out.add(headers.set(settings.backupCookie(), BackupCookie.format(ids.deviceKey(), id), backup));
+      } else if (held.test(settings.backupCookie())) {
+        out.add(headers.delete(settings.backupCookie(), backup));
       }
     }
-    return new Written(anonymousId, userId, groupId, deviceKey, tooLarge);
+    return out;
+  }
+
+  /** The names of the cookies this writer owns. */
+  public List<String> names() {
+    return settings.backupCookie().isEmpty()
+        ? List.of(CookieHeader.ANONYMOUS_ID, CookieHeader.USER_ID, CookieHeader.GROUP_ID)
+        : List.of(CookieHeader.ANONYMOUS_ID, CookieHeader.USER_ID, CookieHeader.GROUP_ID, settings.backupCookie());
   }
 
   private String encode(String id) {
     return id == null ? null : CookieValueEncoder.encode(id, settings.cookieFormat());
   }
 
-  /** Writes or deletes one readable cookie; returns 1 when the id was too large to be written. */
-  private int put(HttpServletResponse response, CookieHeader incoming, String name, String id, String encoded,
-      CookieAttributes attributes) {
-    boolean fits = encoded != null && encoded.length() <= MAX_VALUE_BYTES;
-    if (fits) {
-      response.addHeader("Set-Cookie", headers.set(name, encoded, attributes));
-    } else if (incoming.raw(name) != null) {
-      response.addHeader("Set-Cookie", headers.delete(name, attributes));
+  private void put(List<String> out, Predicate<String> held, String name, String encoded, CookieAttributes attributes) {
+    if (encoded != null && encoded.length() <= MAX_VALUE_BYTES) {
+      out.add(headers.set(name, encoded, attributes));
+    } else if (held.test(name)) {
+      out.add(headers.delete(name, attributes));
     }
-    return id != null && !fits ? 1 : 0;
   }
 }

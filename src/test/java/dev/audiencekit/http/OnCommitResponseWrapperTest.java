@@ -58,7 +58,7 @@ class OnCommitResponseWrapperTest {
 
   @Test
   void nullHookIsRejected() {
-    assertThatThrownBy(() -> new OnCommitResponseWrapper(new FakeResponse(), null))
+    assertThatThrownBy(() -> new OnCommitResponseWrapper(new FakeResponse(), (Runnable) null))
         .isInstanceOf(NullPointerException.class);
   }
 
@@ -983,5 +983,86 @@ class OnCommitResponseWrapperTest {
   @Test
   void streamPrintlnDoubleIsCounted() throws IOException {
     assertStreamCounts(5, out -> out.println(2.5d));
+  }
+
+  // ---- the listener ------------------------------------------------------------------------
+
+  /** Records what a listener hears, in order. */
+  private static class Recording implements OnCommitResponseWrapper.Listener {
+    final java.util.List<String> heard = new java.util.ArrayList<>();
+
+    @Override
+    public void beforeCommit() {
+      heard.add("commit");
+    }
+
+    @Override
+    public void beforeBody() {
+      heard.add("body");
+    }
+
+    @Override
+    public void afterReset() {
+      heard.add("reset");
+    }
+  }
+
+  @Test
+  void listenerHearsOfEveryWriteThatDoesNotCommit() throws IOException {
+    Recording listener = new Recording();
+    OnCommitResponseWrapper wrapped = new OnCommitResponseWrapper(fake, listener);
+    wrapped.getWriter().print("a");
+    wrapped.getOutputStream().write(1);
+    assertThat(listener.heard).containsExactly("body", "body");
+  }
+
+  @Test
+  void listenerHearsOfAWriteThatCommitsOnlyAsTheCommit() throws IOException {
+    Recording listener = new Recording();
+    OnCommitResponseWrapper wrapped = new OnCommitResponseWrapper(fake, listener);
+    wrapped.setContentLength(1);
+    wrapped.getOutputStream().write(1);
+    assertThat(listener.heard).containsExactly("commit");
+  }
+
+  @Test
+  void listenerHearsOfWritesAfterTheCommitHook() throws IOException {
+    Recording listener = new Recording();
+    OnCommitResponseWrapper wrapped = new OnCommitResponseWrapper(fake, listener);
+    wrapped.getWriter().flush();
+    wrapped.getWriter().print("late");
+    assertThat(listener.heard).containsExactly("commit", "body");
+  }
+
+  @Test
+  void listenerHearsOfAResetAfterTheHeadersAreGone() {
+    Recording listener = new Recording();
+    fake.addHeader("Set-Cookie", "a=1");
+    OnCommitResponseWrapper wrapped = new OnCommitResponseWrapper(fake, new Recording() {
+      @Override
+      public void afterReset() {
+        listener.heard.add("reset with " + fake.getHeaders("Set-Cookie"));
+      }
+    });
+    wrapped.reset();
+    assertThat(listener.heard).containsExactly("reset with []");
+  }
+
+  @Test
+  void emptyWritesAreNotReported() throws IOException {
+    Recording listener = new Recording();
+    OnCommitResponseWrapper wrapped = new OnCommitResponseWrapper(fake, listener);
+    wrapped.getWriter().print("");
+    wrapped.getOutputStream().write(new byte[0]);
+    assertThat(listener.heard).isEmpty();
+  }
+
+  @Test
+  void bodyEstimateOfTheCommonCharsetsIsSharedAndNeedsNoEncoder() {
+    assertThat(OnCommitResponseWrapper.BodyEstimate.forCharset("ISO-8859-1"))
+        .isSameAs(OnCommitResponseWrapper.BodyEstimate.forCharset("UTF-8"))
+        .isSameAs(OnCommitResponseWrapper.BodyEstimate.forCharset(null));
+    assertThat(OnCommitResponseWrapper.BodyEstimate.forCharset("UTF-16"))
+        .isSameAs(OnCommitResponseWrapper.BodyEstimate.forCharset("UTF-16"));
   }
 }

@@ -41,8 +41,12 @@ public interface Container extends AutoCloseable {
   /** The containers the suite runs on. */
   enum Kind { JETTY, TOMCAT }
 
-  /** The test web application directory (JSPs and a minimal web.xml). */
+  /**
+   * The test web application directory (JSPs and a minimal web.xml): {@code src/test/webapp}, or the
+   * directory named by the system property {@code audiencekit.test.webapp} (the javax build runs the
+   * same tests on a transformed copy).
+   */
   static Path testWebapp() {
-    return Path.of("src/test/webapp").toAbsolutePath();
+    return Path.of(System.getProperty("audiencekit.test.webapp", "src/test/webapp")).toAbsolutePath();
   }
 }

@@ -4,6 +4,7 @@ import dev.audiencekit.AnalyticsContext;
 import dev.audiencekit.Options;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,7 +19,8 @@ import java.util.Map;
  * {@code anonymousId}, {@code trait=key:value} (repeatable), {@code prop=key:value}.
  * Actions: identify, track, page, group, alias, reset, anon (override), optanon (options.anonymousId on a
  * track), consent ({@code choice=category:true|false}, repeatable), flush (commit the response now),
- * redirect, error.
+ * redirect, error (409, no error page), gone (410, which the test web.xml sends to an error page),
+ * resetresponse ({@code response.reset()}), appcookie (the application's own {@code app_pref} cookie).
  */
 public final class ProbeServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -73,6 +75,15 @@ public final class ProbeServlet extends HttpServlet {
           response.sendError(409, "probe error");
           return;
         }
+        case "gone" -> {
+          response.sendError(410);
+          return;
+        }
+        case "resetresponse" -> {
+          response.reset();
+          response.setContentType("application/json;charset=UTF-8");
+        }
+        case "appcookie" -> response.addCookie(new Cookie("app_pref", "dark"));
         default -> throw new IllegalArgumentException("unknown action " + action);
       }
     }

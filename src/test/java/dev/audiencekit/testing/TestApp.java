@@ -3,6 +3,7 @@ package dev.audiencekit.testing;
 import dev.audiencekit.AnalyticsFilter;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +11,7 @@ import java.util.Set;
 /**
  * The test web application: the filter (registered through {@link AnalyticsFilter#register}, as a
  * listener-based application would) plus the probe servlets: {@code /probe}, {@code /events},
- * {@code /dispatch}, {@code /metrics}, {@code /gate}, {@code /logout}.
+ * {@code /dispatch}, {@code /metrics}, {@code /gate}, {@code /logout}, {@code /async}.
  */
 public final class TestApp implements ServletContainerInitializer {
   private final Map<String, String> initParams;
@@ -48,5 +49,8 @@ public final class TestApp implements ServletContainerInitializer {
     context.addServlet("metrics", new MetricsServlet()).addMapping("/metrics");
     context.addServlet("gate", new GateServlet()).addMapping("/gate");
     context.addServlet("logout", new LogoutServlet()).addMapping("/logout");
+    ServletRegistration.Dynamic async = context.addServlet("async", new AsyncProbeServlet());
+    async.setAsyncSupported(true);
+    async.addMapping("/async");
   }
 }

@@ -8,7 +8,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.startup.Tomcat;
 
-/** Embedded Tomcat with Jasper. */
+/** Embedded Tomcat with Jasper, validating web.xml and TLDs. */
 final class TomcatContainer implements Container {
   private final Tomcat tomcat;
   private final URI base;
@@ -27,6 +27,11 @@ final class TomcatContainer implements Container {
     tomcat.getConnector().setProperty("address", "127.0.0.1");
     tomcat.getConnector().setProperty("maxHttpHeaderSize", Integer.toString(maxHeaderBytes));
     Context context = tomcat.addWebapp("", webappDir.toString());
+    // Validate web.xml and every TLD against its schema, which Tomcat skips by default: a TLD with the
+    // wrong header for the container's JSP version is then refused, as a strict container would.
+    context.setXmlValidation(true);
+    context.setXmlNamespaceAware(true);
+    context.setTldValidation(true);
     context.addServletContainerInitializer(initializer, null);
     tomcat.start();
     if (context.getState() != LifecycleState.STARTED) {
