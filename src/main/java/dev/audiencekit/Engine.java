@@ -21,6 +21,7 @@ import dev.audiencekit.identity.LinkThrottle;
 import dev.audiencekit.identity.Resolution;
 import dev.audiencekit.identity.Resolver;
 import dev.audiencekit.metrics.Metrics;
+import dev.audiencekit.metrics.Outages;
 import dev.audiencekit.privacy.BotDetector;
 import dev.audiencekit.privacy.Fingerprinter;
 import dev.audiencekit.privacy.PrivacySignals;
@@ -34,7 +35,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one filter instance runs on: its settings and the long-lived services (mirror, delivery,
@@ -67,8 +67,8 @@ final class Engine implements AutoCloseable {
   private final EventFactory events;
   private final ConsentPolicy consentPolicy;
   private final CookieDomains domains;
-  private final AtomicLong tooLargeWarnedAt = new AtomicLong(Long.MIN_VALUE / 2);
-  private final AtomicLong traitsWarnedAt = new AtomicLong(Long.MIN_VALUE / 2);
+  /** Rate-limited warnings about client input that was used but not stored or written. */
+  private final Outages warnings;
 
   Engine(Settings settings, Metrics metrics, Clock clock, Mirror mirror, Delivery delivery,
       Fingerprinter fingerprinter, BotDetector bots, String libraryVersion) {
@@ -85,6 +85,7 @@ final class Engine implements AutoCloseable {
     this.resolver = new Resolver(settings, metrics, clock, mirror, coalescer, lateChanges);
     this.events = new EventFactory(clock, libraryVersion);
     this.consentPolicy = ConsentPolicy.create(settings, metrics, clock);
+    this.warnings = new Outages(LOG, clock, WARN_INTERVAL_MS);
     this.domains = CookieDomains.of(settings.cookieDomain());
   }
 
@@ -302,8 +303,8 @@ final class Engine implements AutoCloseable {
   void tooLargeForCookie(int count) {
     if (count > 0) {
       metrics.idsTooLargeForCookie.add(count);
-      warnAtMostOnceAMinute(tooLargeWarnedAt, "an id was used for a request but not written to a cookie: its "
-          + "encoded value is over " + CookieWriter.MAX_VALUE_BYTES + " bytes (counted in idsTooLargeForCookie)");
+      warnings.warn("id-too-large", "audiencekit: an id was used for a request but not written to a cookie: its "
+          + "encoded value is over " + CookieWriter.MAX_VALUE_BYTES + " bytes (counted in idsTooLargeForCookie)", null);
     }
   }
 
@@ -450,8 +451,8 @@ final class Engine implements AutoCloseable {
     JsonObject groupTraits = context.groupTraitsToStore();
     if (userTraits.toString().length() + groupTraits.toString().length() > MAX_STORED_TRAITS_CHARS) {
       metrics.traitsTooLargeToStore.increment();
-      warnAtMostOnceAMinute(traitsWarnedAt, "traits over " + MAX_STORED_TRAITS_CHARS + " bytes of JSON were sent "
-          + "with their events but not stored; the stored traits stay as they were (counted in traitsTooLargeToStore)");
+      warnings.warn("traits-too-large", "audiencekit: traits over " + MAX_STORED_TRAITS_CHARS + " bytes of JSON were sent "
+          + "with their events but not stored; the stored traits stay as they were (counted in traitsTooLargeToStore)", null);
       userTraits = existing == null ? null : existing.userTraits();
       groupTraits = existing == null ? null : existing.groupTraits();
     }
@@ -468,14 +469,6 @@ final class Engine implements AutoCloseable {
     mirror.save(record);
     if (record.holdsUserData()) {
       coalescer.cameBack(anonymousId); // an id with user data is never handed to a parallel request
-    }
-  }
-
-  private void warnAtMostOnceAMinute(AtomicLong lastWarned, String message) {
-    long now = clock.millis();
-    long last = lastWarned.get();
-    if (now - last >= WARN_INTERVAL_MS && lastWarned.compareAndSet(last, now)) {
-      LOG.log(System.Logger.Level.WARNING, "audiencekit: " + message);
     }
   }
 

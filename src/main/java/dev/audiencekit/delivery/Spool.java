@@ -113,12 +113,27 @@ final class Spool implements AutoCloseable {
   static Spool open(Path dir, long maxBytes, List<String> targets, Metrics metrics, Outages outages,
       Tuning tuning, String name) {
     Path base = dir.toAbsolutePath().normalize();
+    narrowIfPresent(base);
     Spool spool = new Spool(base, maxBytes, targets, metrics, outages, tuning);
     if (holdsBatches(base) && !spool.claim()) {
       return disabled(targets, metrics, outages, tuning);
     }
     spool.startWriter(name);
     return spool;
+  }
+
+  /**
+   * An existing folder that others can read is narrowed to its owner at once, before it is claimed: what
+   * an earlier run (or an earlier version) left there holds personal data.
+   */
+  private static void narrowIfPresent(Path base) {
+    if (Files.isDirectory(base)) {
+      try {
+        PrivateFiles.ownFolder(base);
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "spool folder " + base + " could not be narrowed to its owner: " + e);
+      }
+    }
   }
 
   /** True when {@code base} or one of its siblings holds segment files (or cannot be looked into). */
