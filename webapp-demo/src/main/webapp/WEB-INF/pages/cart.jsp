@@ -5,7 +5,7 @@
 <analytics:page name="Cart" title="Your cart · Kiln & Co."/>
 <shop:layout title="Your cart">
   <jsp:attribute name="scripts">
-<script>window.analytics.track("Cart Viewed");</script>
+<script>if (window.analytics) { window.analytics.track("Cart Viewed"); }</script>
   </jsp:attribute>
   <jsp:body>
   <h1>Your cart</h1>

@@ -2,7 +2,7 @@
 <%@ taglib prefix="c" uri="jakarta.tags.core" %>
 <%@ taglib prefix="analytics" uri="https://audiencekit.dev/tags" %>
 <%@ taglib prefix="shop" tagdir="/WEB-INF/tags" %>
-<%-- Forwarded from InspectorServlet with the request attributes cookies and timeline. No event: it only looks. --%>
+<%-- Forwarded from InspectorServlet with the request attributes cookies, consent and timeline. No event: it only looks. --%>
 <shop:layout title="Identity inspector">
   <jsp:attribute name="head">
 <style>
@@ -58,7 +58,11 @@
         </c:choose>
       </div></div>
     <div class="fact"><div class="k">Group</div><div class="v mono"><c:out value="${analytics.groupId}" default="—"/></div>
-      <div class="hint"><c:choose><c:when test="${analytics.tracked}">events are recorded</c:when><c:otherwise>not tracked (bot or privacy signal)</c:otherwise></c:choose></div></div>
+      <div class="hint"><c:choose><c:when test="${analytics.tracked}">events are recorded</c:when><c:when test="${not consent.granted}">not tracked: no consent</c:when><c:otherwise>not tracked (bot or privacy signal)</c:otherwise></c:choose></div></div>
+    <div class="fact"><div class="k">Consent</div>
+      <div class="v" id="inspector-consent"><c:choose><c:when test="${not consent.decided}">not decided</c:when><c:when test="${consent.granted}">granted</c:when><c:otherwise>declined</c:otherwise></c:choose></div>
+      <div class="hint">required: <c:out value="${consent.required}" default="nothing"/> · categoryPreferences
+        <span class="mono" id="inspector-consent-preferences"><c:out value="${consent.json}"/></span></div></div>
   </div>
 
   <div class="cols">
@@ -106,6 +110,7 @@
             <div class="meta mono">
               <span>anon <c:out value="${e.anonymousId}"/></span>
               <span>user <c:out value="${e.userId}" default="—"/></span>
+              <span class="consent">consent <c:out value="${e.consent}" default="—"/></span>
               <c:forEach var="d" items="${e.details}"><span><c:out value="${d}"/></span></c:forEach>
             </div>
           </div>

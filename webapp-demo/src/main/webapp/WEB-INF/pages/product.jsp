@@ -11,6 +11,7 @@
 <script>
   (function () {
     var el = document.getElementById("product");
+    if (!window.analytics) { return; } // not tracked: the snippet rendered nothing
     window.analytics.track("Product Viewed", {sku: el.getAttribute("data-sku"), name: el.getAttribute("data-name")});
   })();
 </script>

@@ -1,4 +1,4 @@
-<%@ tag description="The shop's page: header, content, identity strip and the analytics.js snippet" pageEncoding="UTF-8" trimDirectiveWhitespaces="true" %>
+<%@ tag description="The shop's page: header, content, consent banner, identity strip and the analytics.js snippet" pageEncoding="UTF-8" trimDirectiveWhitespaces="true" import="dev.audiencekit.demo.ConsentView" %>
 <%@ attribute name="title" required="true" %>
 <%@ attribute name="head" fragment="true" description="Extra elements for the head, e.g. a page's own style" %>
 <%@ attribute name="scripts" fragment="true" description="Page scripts that use window.analytics, rendered after the snippet" %>
@@ -53,6 +53,11 @@
   footer.site .bar { max-width: 980px; margin: 0 auto; padding: 14px 24px; display: flex; gap: 14px; flex-wrap: wrap; align-items: center; }
   code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, "DejaVu Sans Mono", monospace; font-size: 12.5px; }
   footer.site code { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 2px 6px; color: var(--ink); }
+  .consent { position: fixed; left: 0; right: 0; bottom: 0; background: var(--ink); color: #fff; z-index: 10; }
+  .consent .bar { max-width: 980px; margin: 0 auto; padding: 16px 24px; display: flex; gap: 18px; align-items: center; flex-wrap: wrap; }
+  .consent p { margin: 0; flex: 1 1 360px; font-size: 14.5px; }
+  .consent form { margin: 0; }
+  .consent .ghost { color: #fff; border-color: #6b625a; }
   @media (max-width: 720px) { .product { grid-template-columns: 1fr; } }
 </style>
 <jsp:invoke fragment="head"/>
@@ -78,18 +83,56 @@
 <main>
 <jsp:doBody/>
 </main>
+<c:set var="privacy" value="${ConsentView.of(pageContext.request)}"/>
 <footer class="site">
   <div class="bar">
-    <span>Visitor <code id="visitor-anonymous-id"><analytics:anonymousId/></code></span>
-    <c:if test="${not empty analytics.userId}"><span>user <code id="visitor-user-id"><c:out value="${analytics.userId}"/></code></span></c:if>
-    <span>resolved from <strong><c:out value="${analytics.source}"/></strong></span>
+    <c:choose>
+      <c:when test="${analytics.tracked}">
+        <span>Visitor <code id="visitor-anonymous-id"><analytics:anonymousId/></code></span>
+        <c:if test="${not empty analytics.userId}"><span>user <code id="visitor-user-id"><c:out value="${analytics.userId}"/></code></span></c:if>
+        <span>resolved from <strong><c:out value="${analytics.source}"/></strong></span>
+      </c:when>
+      <c:otherwise><span id="visitor-untracked">Not tracked: no identity cookie, no event<c:if test="${not privacy.granted}"> (no consent to <c:out value="${privacy.required}"/>)</c:if></span></c:otherwise>
+    </c:choose>
+    <a href="${pageContext.request.contextPath}/privacy" id="nav-privacy">Privacy settings</a>
     <span style="margin-left: auto">a demo of audiencekit: server-side identity with analytics.js semantics</span>
   </div>
 </footer>
-<c:set var="host" value="${pageContext.request.serverName}:${pageContext.request.serverPort}"/>
-<analytics:snippet src="${pageContext.request.contextPath}/analytics-next/bundles/standalone.js"
-    cdnHost="${pageContext.request.scheme}://${host}${pageContext.request.contextPath}"
-    apiHost="${host}${pageContext.request.contextPath}/v1"/>
+<c:if test="${not privacy.decided}">
+<%-- Without JavaScript the forms post to ShopServlet (AnalyticsContext.consent); with it, the script below writes the cookie. --%>
+<div class="consent" id="consent-banner" role="region" aria-label="Cookie consent">
+  <div class="bar">
+    <p>May we count your visit? With your consent the shop sets a cookie that recognises this browser and
+      records what you view and buy (<em>Analytics</em>). Until you accept, nothing is set and nothing is sent.
+      Nothing is used for advertising.</p>
+    <form method="post" action="${pageContext.request.contextPath}/shop/consent">
+      <input type="hidden" name="choice" value="decline"><input type="hidden" name="next" value="<c:out value='${privacy.page}'/>">
+      <button type="submit" class="ghost" id="consent-decline">Decline</button>
+    </form>
+    <form method="post" action="${pageContext.request.contextPath}/shop/consent">
+      <input type="hidden" name="choice" value="accept"><input type="hidden" name="next" value="<c:out value='${privacy.page}'/>">
+      <button type="submit" id="consent-accept">Accept</button>
+    </form>
+  </div>
+</div>
+<script>
+  (function () {
+    var choices = {accept: {Analytics: true, Advertising: false}, decline: {Analytics: false, Advertising: false}};
+    document.querySelectorAll("#consent-banner form").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        var choice = form.elements.choice.value;
+        event.preventDefault();
+        // the filter reads this cookie (consent=cookie:shop_consent) on the next request
+        document.cookie = "<%= ConsentView.COOKIE %>=" + encodeURIComponent(JSON.stringify(choices[choice]))
+            + "; Path=/; Max-Age=31536000; SameSite=Lax";
+        window.location.reload();
+      });
+    });
+  })();
+</script>
+</c:if>
+<%-- Rendered only while the visitor is tracked; with collect=/ak it needs no attribute at all. --%>
+<analytics:snippet/>
 <jsp:invoke fragment="scripts"/>
 </body>
 </html>

@@ -23,10 +23,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The identity inspector ({@code /inspector}): the visitor's identity, the cookies as the server saw
- * them and the visitor's latest events, server-side (memory sink) and browser-side (the loopback
- * collector). {@code /inspector/events.json} answers every recorded event, for tests and curious
- * developers (a demo on loopback; a real application would not expose this).
+ * The identity inspector ({@code /inspector}): the visitor's identity and consent, the cookies as the
+ * server saw them and the visitor's latest events from the memory sink: those the server sent, and those
+ * analytics.js sent through the filter's first-party endpoint ({@code /ak}), told apart by
+ * {@code context.library}. {@code /inspector/events.json} answers every recorded event, for tests and
+ * curious developers (a demo on loopback; a real application would not expose this).
  */
 public final class InspectorServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -48,6 +49,7 @@ public final class InspectorServlet extends HttpServlet {
     }
     AnalyticsContext analytics = AnalyticsContext.get(request);
     request.setAttribute("cookies", cookies(request));
+    request.setAttribute("consent", ConsentView.of(request));
     request.setAttribute("timeline", timeline(analytics.getAnonymousId(), analytics.getUserId()));
     response.setHeader("Cache-Control", "no-store");
     request.getRequestDispatcher("/WEB-INF/pages/inspector.jsp").forward(request, response);
@@ -78,6 +80,8 @@ public final class InspectorServlet extends HttpServlet {
       case "ajs_user_id" -> "userId, shared with analytics.js";
       case "ajs_group_id" -> "groupId, shared with analytics.js";
       case "ak_anonymous_id" -> "HttpOnly backup of the anonymousId";
+      case "ak_consent" -> "HttpOnly: whether and how the consent changed since the last request";
+      case ConsentView.COOKIE -> "the consent banner's choice (the filter's consent source)";
       case "JSESSIONID" -> "the shop's session";
       default -> "";
     };
@@ -86,14 +90,9 @@ public final class InspectorServlet extends HttpServlet {
   /** This visitor's latest events (its anonymousId, or its userId once known), newest first. */
   List<TimelineEntry> timeline(String anonymousId, String userId) {
     List<TimelineEntry> entries = new ArrayList<>();
-    for (JsonObject event : serverEvents()) {
+    for (JsonObject event : recorded()) {
       if (belongs(event, anonymousId, userId)) {
-        entries.add(TimelineEntry.of(event, "server"));
-      }
-    }
-    for (JsonObject event : BrowserEvents.of(getServletContext()).all()) {
-      if (belongs(event, anonymousId, userId)) {
-        entries.add(TimelineEntry.of(event, "browser"));
+        entries.add(TimelineEntry.of(event, origin(event)));
       }
     }
     entries.sort(Comparator.comparing(TimelineEntry::time));
@@ -114,7 +113,17 @@ public final class InspectorServlet extends HttpServlet {
         || userId != null && userId.equals(TimelineEntry.text(event, "userId", null));
   }
 
-  private List<JsonObject> serverEvents() {
+  /**
+   * {@code browser} for an event analytics.js sent through the collection endpoint (it keeps the
+   * browser's {@code context.library}), else {@code server}.
+   */
+  static String origin(JsonObject event) {
+    return event.get("context") instanceof JsonObject context && context.get("library") instanceof JsonObject library
+        && "analytics.js".equals(TimelineEntry.text(library, "name", null)) ? "browser" : "server";
+  }
+
+  /** Every event in the memory sink, in the order the delivery handed them over. */
+  private List<JsonObject> recorded() {
     Object delivery = getServletContext().getAttribute(AnalyticsFilter.DELIVERY_ATTRIBUTE);
     if (!(delivery instanceof Delivery d)) {
       return List.of();
@@ -130,13 +139,18 @@ public final class InspectorServlet extends HttpServlet {
     return events;
   }
 
+  /** {@code {"all": [...], "server": [...], "browser": [...]}}, each in delivery order. */
   private void eventsJson(HttpServletResponse response) throws IOException {
+    JsonArrayBuilder all = Json.createArrayBuilder();
     JsonArrayBuilder server = Json.createArrayBuilder();
-    serverEvents().forEach(server::add);
     JsonArrayBuilder browser = Json.createArrayBuilder();
-    BrowserEvents.of(getServletContext()).all().forEach(browser::add);
+    for (JsonObject event : recorded()) {
+      all.add(event);
+      ("browser".equals(origin(event)) ? browser : server).add(event);
+    }
     response.setContentType("application/json;charset=UTF-8");
     response.setHeader("Cache-Control", "no-store");
-    response.getWriter().write(Json.createObjectBuilder().add("server", server).add("browser", browser).build().toString());
+    response.getWriter().write(Json.createObjectBuilder().add("all", all).add("server", server).add("browser", browser)
+        .build().toString());
   }
 }

@@ -1,5 +1,6 @@
 package dev.audiencekit.demo;
 
+import dev.audiencekit.AnalyticsContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,6 +30,7 @@ public final class ShopServlet extends HttpServlet {
       case "/checkout" -> checkout(request, response);
       case "/order" -> order(request, response);
       case "/logout" -> logout(request, response);
+      case "/consent" -> consent(request, response);
       default -> response.sendError(HttpServletResponse.SC_NOT_FOUND);
     }
   }
@@ -98,6 +100,28 @@ public final class ShopServlet extends HttpServlet {
       session.invalidate();
     }
     forward("logged-out", request, response);
+  }
+
+  /**
+   * The banner's and the privacy page's form without JavaScript: {@code choice=accept|decline}. The filter
+   * writes the {@code shop_consent} cookie, and sets (accept) or deletes (decline after accept) the identity
+   * cookies on this response; then back to {@code next}, a path of this shop.
+   */
+  private void consent(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String choice = request.getParameter("choice");
+    if (!"accept".equals(choice) && !"decline".equals(choice)) {
+      response.sendError(HttpServletResponse.SC_BAD_REQUEST, "choice must be accept or decline");
+      return;
+    }
+    AnalyticsContext.get(request).consent("accept".equals(choice) ? ConsentView.ACCEPT : ConsentView.DECLINE);
+    if ("decline".equals(choice)) {
+      // analytics.js keeps copies of its ids in localStorage; a declined visitor keeps none of them
+      response.setHeader("Clear-Site-Data", "\"storage\"");
+    }
+    String next = request.getParameter("next");
+    boolean local = next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\")
+        && next.length() < 300 && next.chars().noneMatch(c -> c < ' ');
+    response.sendRedirect(request.getContextPath() + (local ? next : "/"));
   }
 
   static Cart cart(HttpSession session) {

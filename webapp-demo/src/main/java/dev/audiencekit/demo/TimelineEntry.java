@@ -22,11 +22,13 @@ public final class TimelineEntry {
   private final String label;
   private final String anonymousId;
   private final String userId;
+  private final String consent;
   private final List<String> details;
   private boolean newIdentity;
 
   private TimelineEntry(Instant time, String origin, String type, String label, String anonymousId,
-      String userId, List<String> details) {
+      String userId, String consent, List<String> details) {
+    this.consent = consent;
     this.time = time;
     this.origin = origin;
     this.type = type;
@@ -49,8 +51,13 @@ public final class TimelineEntry {
     };
     List<String> details = new ArrayList<>();
     JsonValue context = event.get("context");
-    if (context instanceof JsonObject c && c.get("ip") instanceof JsonString ip && ip.getString().isEmpty()) {
-      details.add("context.ip = \"\" (IP kept out)");
+    if (context instanceof JsonObject c && c.get("ip") instanceof JsonString ip) {
+      details.add(ip.getString().isEmpty() ? "context.ip = \"\" (IP kept out)" : "ip " + ip.getString());
+    }
+    String consent = null;
+    if (context instanceof JsonObject c && c.get("consent") instanceof JsonObject o
+        && o.get("categoryPreferences") instanceof JsonObject preferences) {
+      consent = preferences.toString();
     }
     JsonValue fields = event.get("identify".equals(type) || "group".equals(type) ? "traits" : "properties");
     if (fields instanceof JsonObject object) {
@@ -65,7 +72,7 @@ public final class TimelineEntry {
       }
     }
     return new TimelineEntry(instant(event), origin, type, label, text(event, "anonymousId", null),
-        text(event, "userId", null), details);
+        text(event, "userId", null), consent, details);
   }
 
   private static String pageLabel(JsonObject event) {
@@ -105,6 +112,8 @@ public final class TimelineEntry {
   public String getLabel() { return label; }
   public String getAnonymousId() { return anonymousId; }
   public String getUserId() { return userId; }
+  /** {@code context.consent.categoryPreferences} as JSON text, or null when the event carries none. */
+  public String getConsent() { return consent; }
   public List<String> getDetails() { return details; }
   /** True when this event is the first one under a different anonymousId than the event before it. */
   public boolean isNewIdentity() { return newIdentity; }

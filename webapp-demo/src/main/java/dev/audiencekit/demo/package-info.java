@@ -1,2 +1,2 @@
-/** The demo shop: launcher, shop actions, the loopback analytics.js collector and the identity inspector. */
+/** The demo shop: launcher, shop actions, the consent choice and the identity inspector. */
 package dev.audiencekit.demo;

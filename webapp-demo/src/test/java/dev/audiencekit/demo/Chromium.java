@@ -17,6 +17,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's headless Chromium driven by Selenium through Debian's ChromeDriver, with a throwaway profile.
+ * Like a strict ad blocker, it reaches no host but the loopback one: every other name resolves to
+ * nothing ({@code --host-resolver-rules}), so a page that needed the vendor's CDN or API would fail.
  *
  * <p>{@link #close()} quits the browser whatever state the test left it in, then ends any Chromium or
  * ChromeDriver process this JVM started that is still alive, and deletes the profile. A shutdown hook
@@ -28,7 +30,9 @@ final class Chromium implements AutoCloseable {
   private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
       "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync", "--disable-default-apps", "--window-size=1280,1000",
-      "--lang=en-GB");
+      "--lang=en-GB", "--host-resolver-rules=" + Chromium.ONLY_LOOPBACK);
+  /** Every host name but the loopback ones resolves to nothing. */
+  static final String ONLY_LOOPBACK = "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1";
 
   private final ChromeDriver driver;
   private final Path profile;
