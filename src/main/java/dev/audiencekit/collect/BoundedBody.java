@@ -11,8 +11,9 @@ import java.util.Arrays;
  */
 final class BoundedBody {
   /**
-   * Bytes of a refused body read and thrown away so that a client still sending it gets the refusal
-   * instead of a reset connection; a longer body is left to the container, which closes the connection.
+   * Bytes of a refused body of undeclared length read and thrown away so that a client still sending it
+   * gets the refusal instead of a reset connection; a longer body is left to the container, which closes
+   * the connection.
    */
   static final int DISCARD_LIMIT = 1024 * 1024;
 
@@ -22,8 +23,7 @@ final class BoundedBody {
   static byte[] read(HttpServletRequest request, int limit) throws IOException {
     long declared = request.getContentLengthLong();
     if (declared > limit) {
-      discard(request.getInputStream());
-      return null;
+      return null; // answered at once: the container closes the connection rather than wait for the rest
     }
     byte[] buffer = new byte[declared >= 0 ? (int) declared + 1 : Math.min(limit + 1, 8192)];
     int length = 0;

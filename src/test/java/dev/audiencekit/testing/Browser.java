@@ -118,6 +118,14 @@ public final class Browser {
     return send(builder);
   }
 
+  /** Like {@link #send(String, String, String, String)}, with a body of undeclared length (chunked). */
+  public Response sendChunked(String method, String path, String contentType, String body) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).method(method,
+        HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofString(body)));
+    builder.header("Content-Type", contentType);
+    return send(builder);
+  }
+
   private Response send(HttpRequest.Builder builder) {
     builder.timeout(Duration.ofSeconds(30));
     headers.forEach(builder::header);
