@@ -58,7 +58,8 @@ public final class FilterOverheadBench {
       + "; _ga=GA1.1.123456789.1700000000; session=abcdef0123456789";
   private static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
       + "Chrome/126.0.0.0 Safari/537.36";
-  private static final String[] SIDES = {"bare", "floor", "audiencekit"};
+  /** The sides run, {@code bench.sides} (default all three; e.g. only audiencekit under a profiler). */
+  private static final String[] SIDES = System.getProperty("bench.sides", "bare,floor,audiencekit").split(",");
 
   /** The trivial servlet: "ok", and a track event when {@code ?track} is given and a filter ran. */
   public static final class Hello extends HttpServlet {
@@ -167,6 +168,15 @@ public final class FilterOverheadBench {
             String side = SIDES[(i + r) % SIDES.length]; // the order rotates: no side always runs first
             runs.get(side).add(wrk(wrk, connections, seconds, urls.get(side) + s[2], s[3], script));
           }
+        }
+        if (SIDES.length < 3) {
+          for (String side : SIDES) {
+            Result m = median(runs.get(side));
+            report.add(String.format(Locale.ROOT, "%-22s %5d | %s %.0f req/s p50 %.0f µs p99 %.0f µs", s[1],
+                connections, side, m.rps, m.p50us, m.p99us));
+            System.out.println(report.get(report.size() - 1));
+          }
+          continue;
         }
         Result bare = median(runs.get("bare"));
         Result floor = median(runs.get("floor"));
