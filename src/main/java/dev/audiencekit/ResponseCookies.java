@@ -45,9 +45,7 @@ final class ResponseCookies implements OnCommitResponseWrapper.Listener {
     this.response = response;
     this.writer = writer;
     this.engine = engine;
-    List<String> names = new ArrayList<>(writer.names());
-    names.addAll(engine.consentCookieNames());
-    this.owned = new OwnedSetCookies(names);
+    this.owned = new OwnedSetCookies(engine.ownedCookieNames());
     // A cookie gone from the identity needs a deletion when the browser sent it, and also when this
     // response set it earlier (so that every owned name set before is replaced, never dropped).
     this.held = name -> scope.cookies.raw(name) != null || owned.wrote(name);

@@ -45,8 +45,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class FilterAllocationBench {
   private static final String ANON = "5b1e0c1c-9a8e-4c55-8f5e-2d0a3f6b7c11";
-  static final String RETURNING_COOKIE = "ajs_anonymous_id=" + ANON + "; ak_anonymous_id=" + ANON
-      + "; _ga=GA1.1.123456789.1700000000; session=abcdef0123456789";
+  /** Both identity cookies, the backup one as the library writes it: {@code <device key>.<id>}. */
+  static final String RETURNING_COOKIE = "ajs_anonymous_id=" + ANON + "; ak_anonymous_id=q3Zp9Xr2Lk8Vb1Nc4Md7Fg."
+      + ANON + "; _ga=GA1.1.123456789.1700000000; session=abcdef0123456789";
   static final String UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
       + "Chrome/126.0.0.0 Safari/537.36";
 

@@ -6,22 +6,48 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** UUID v4 generation: unguessable ones for identities, cheap ones for message ids. */
 public final class Uuids {
-  private static final SecureRandom SECURE = new SecureRandom();
+  /**
+   * Independent generators, picked by thread: one shared {@link SecureRandom} (NativePRNG on Linux)
+   * serialises every new visitor's id and device key on one global lock and a read of
+   * {@code /dev/urandom}; a thread holding it when its time slice ends stalls every other request
+   * that mints. Each stripe is a DRBG seeded by the platform, locked only by the threads mapped to it.
+   */
+  private static final SecureRandom[] STRIPES = stripes(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
 
   private Uuids() {}
 
   /** A random UUID v4 from a {@link SecureRandom}, lower case, 36 characters. Identities use it. */
   public static String secure() {
     byte[] bytes = new byte[16];
-    SECURE.nextBytes(bytes);
+    secure(bytes);
     return format(bytes);
   }
 
-  /** {@code n} bytes from the same {@link SecureRandom}: device keys use it. */
+  /** {@code n} bytes from the same generators: device keys use it. */
   public static byte[] secureBytes(int n) {
     byte[] bytes = new byte[n];
-    SECURE.nextBytes(bytes);
+    secure(bytes);
     return bytes;
+  }
+
+  private static void secure(byte[] bytes) {
+    STRIPES[(int) (Thread.currentThread().getId() % STRIPES.length)].nextBytes(bytes);
+  }
+
+  private static SecureRandom[] stripes(int n) {
+    SecureRandom[] stripes = new SecureRandom[n];
+    for (int i = 0; i < n; i++) {
+      stripes[i] = drbg();
+    }
+    return stripes;
+  }
+
+  private static SecureRandom drbg() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom(); // a platform without DRBG: its default generator
+    }
   }
 
   /** A random UUID v4 from {@link ThreadLocalRandom}: unique, not secret. Message ids use it. */

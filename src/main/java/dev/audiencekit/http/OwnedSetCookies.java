@@ -23,7 +23,7 @@ public final class OwnedSetCookies {
   private final Set<String> names;
   private List<String> written = List.of();
 
-  /** @param names the cookie names this filter owns */
+  /** @param names the cookie names this filter owns (not copied when already an immutable set) */
   public OwnedSetCookies(Collection<String> names) {
     this.names = Set.copyOf(names);
   }
