@@ -72,23 +72,25 @@ class JndiStoreOnTomcatTest {
   }
 
   @Test
-  void identityIsMirroredInTheContainersDataSourceAndRestoredByFingerprint() throws Exception {
+  void identityIsMirroredInTheContainersDataSourceAndGivenBackToItsOwner() throws Exception {
     Browser browser = new Browser(base);
     JsonObject identified = json(browser.get("/probe?do=identify&userId=jndi-user&trait=plan:pro"));
     String anonymousId = identified.getString("anonymousId");
+    browser.get("/probe"); // back with its cookie: linked to its fingerprint
 
     DataSource dataSource = dataSource();
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
         count(dataSource, "audiencekit_identity", anonymousId) == 1
             && count(dataSource, "audiencekit_fingerprint_link", anonymousId) == 1);
 
-    browser.clearCookies();
+    browser.deleteCookie("ajs_anonymous_id").deleteCookie("ajs_user_id");
     JsonObject restored = json(browser.get("/probe"));
-    assertThat(restored.getString("source")).isEqualTo("FINGERPRINT");
+    assertThat(restored.getString("source")).isEqualTo("BACKUP_COOKIE");
     assertThat(restored.getString("anonymousId")).isEqualTo(anonymousId);
     assertThat(restored.getString("userId")).isEqualTo("jndi-user");
     assertThat(restored.getJsonObject("traits").getString("plan")).isEqualTo("pro");
   }
+
 
   private static DataSource dataSource() {
     JdbcDataSource dataSource = new JdbcDataSource();
