@@ -78,7 +78,7 @@ class TestAnalyticsTest {
     assertThat(response.body()).isNotBlank();
     assertThat(response.headers().allValues("Set-Cookie"))
         .anyMatch(h -> h.startsWith("ajs_anonymous_id=" + response.body() + ";"))
-        .anyMatch(h -> h.startsWith("ak_anonymous_id=" + response.body() + ";") && h.contains("HttpOnly"));
+        .anyMatch(h -> h.matches("ak_anonymous_id=[A-Za-z0-9_-]{22}\\." + response.body() + ";.*") && h.contains("HttpOnly"));
   }
 
   @Test

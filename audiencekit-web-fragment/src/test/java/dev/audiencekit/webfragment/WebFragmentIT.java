@@ -50,7 +50,7 @@ class WebFragmentIT {
     String id = first.body().substring("id=".length());
     assertThat(first.headers().allValues("Set-Cookie"))
         .anyMatch(h -> h.startsWith("ajs_anonymous_id=" + id + ";"))
-        .anyMatch(h -> h.startsWith("ak_anonymous_id=" + id + ";") && h.contains("HttpOnly"));
+        .anyMatch(h -> h.matches("ak_anonymous_id=[A-Za-z0-9_-]{22}\\." + id + ";.*") && h.contains("HttpOnly"));
   }
 
   @Test
