@@ -2,9 +2,8 @@ package dev.audiencekit.store;
 
 import dev.audiencekit.config.Credentials;
 import dev.audiencekit.config.InvalidSettingException;
+import dev.audiencekit.config.Plugins;
 import dev.audiencekit.config.Settings;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -55,7 +54,7 @@ public final class Stores {
     if (store.startsWith("jndi:")) {
       return new JdbcStore(lookup(store, store.substring("jndi:".length())), QUERY_TIMEOUT, null);
     }
-    return instantiate(store, settings);
+    return Plugins.instantiate(Settings.STORE, store, IdentityStore.class, settings);
   }
 
   private static IdentityStore openJdbc(Settings settings) {
@@ -139,47 +138,6 @@ public final class Stores {
           + ", not a javax.sql.DataSource");
     }
     return ds;
-  }
-
-  static IdentityStore instantiate(String className, Settings settings) {
-    Class<?> type;
-    try {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      type = Class.forName(className, true, loader != null ? loader : Stores.class.getClassLoader());
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new InvalidSettingException(Settings.STORE, className, "is not a class on the classpath (" + e + ")");
-    }
-    if (!IdentityStore.class.isAssignableFrom(type)) {
-      throw new InvalidSettingException(Settings.STORE, className,
-          "does not implement dev.audiencekit.store.IdentityStore");
-    }
-    try {
-      Constructor<?> withSettings = constructor(type, Settings.class);
-      Object store = withSettings != null ? withSettings.newInstance(settings)
-          : requireNoArg(type, className).newInstance();
-      return (IdentityStore) store;
-    } catch (InvocationTargetException e) {
-      throw new InvalidSettingException(Settings.STORE, className, "could not be constructed: " + e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new InvalidSettingException(Settings.STORE, className, "could not be constructed: " + e);
-    }
-  }
-
-  private static Constructor<?> requireNoArg(Class<?> type, String className) {
-    Constructor<?> c = constructor(type);
-    if (c == null) {
-      throw new InvalidSettingException(Settings.STORE, className,
-          "has no public constructor taking (dev.audiencekit.config.Settings) or no arguments");
-    }
-    return c;
-  }
-
-  private static Constructor<?> constructor(Class<?> type, Class<?>... parameters) {
-    try {
-      return type.getConstructor(parameters);
-    } catch (NoSuchMethodException e) {
-      return null;
-    }
   }
 
   private static boolean classExists(String name) {
