@@ -1,6 +1,7 @@
 package dev.audiencekit;
 
 import dev.audiencekit.event.EventFactory;
+import dev.audiencekit.event.Uuids;
 import dev.audiencekit.event.JsonValues;
 import dev.audiencekit.identity.DeviceKey;
 import dev.audiencekit.identity.Resolution;
@@ -142,7 +143,8 @@ public final class AnalyticsContext {
       engine.revoked(this, s);
       engine.reportConsent(this, s);
       tracked = false;
-      anonymousId = null; // the rest of the request gets a per-request id, nothing persisted
+      anonymousId = Uuids.secure(); // the rest of the request gets a per-request id, nothing persisted
+      records.put(anonymousId, null);
       userId = null;
       groupId = null;
       userTraits = JsonValue.EMPTY_JSON_OBJECT;
