@@ -92,10 +92,10 @@ final class ResponseCookies implements OnCommitResponseWrapper.Listener {
     if (state == null || response.isCommitted()) {
       return;
     }
-    State now = current();
-    if (!changed(state, now)) {
-      return;
+    if (unchanged(state)) {
+      return; // the common case, on every body write: no allocation
     }
+    State now = current();
     if (owned.replace(response, headersFor(now))) {
       accept(now);
     }
@@ -111,10 +111,14 @@ final class ResponseCookies implements OnCommitResponseWrapper.Listener {
     written = now.identity ? now.ids : null;
   }
 
-  private static boolean changed(State before, State now) {
-    return before.identity != now.identity || before.revoking != now.revoking || before.consent != now.consent
-        || (now.identity && before.ids.differsFrom(now.ids));
+  /** Whether the request still stands where the headers on the response were made from. */
+  private boolean unchanged(State before) {
+    return before.identity == scope.writesCookies && before.revoking == (scope.revokedId != null)
+        && before.consent == scope.consent
+        && (!before.identity || (!before.ids.differsFrom(context.peekAnonymousId(), context.userId(), context.groupId())
+            && java.util.Objects.equals(before.ids.deviceKey(), context.deviceKey())));
   }
+
 
   private State current() {
     CookieWriter.Written ids = new CookieWriter.Written(context.peekAnonymousId(), context.userId(), context.groupId(),
